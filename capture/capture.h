@@ -1,0 +1,34 @@
+/* capture.h - sources of RGB frames: V4L2 cameras, image files and folders, Y4M and MJPEG AVI
+ * video, and the embedded demo. One interface for all, so the app and the tests treat every
+ * source alike. (Contract shared by app/ and render/: extend it, do not break it.) */
+#pragma once
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frame.h"
+
+typedef struct capture_source capture_source;
+
+typedef struct capture_options {
+    int width, height; /* size asked for (0 = the source's default) */
+    double fps;        /* rate asked for (0 = the source's default) */
+    int as_fast_as_possible; /* files: do not pace at the file's rate (benchmarks) */
+    int loop;          /* files: start again at the end (default 1 for the app) */
+} capture_options;
+
+void capture_options_default(capture_options *opt);
+
+/* Opens a source named by `spec`: "demo", a device path ("/dev/video0"), a device index ("0"),
+ * an image file, a folder of images, a .y4m or .avi file. */
+int capture_open(const char *spec, const capture_options *opt, capture_source **out);
+/* Waits up to timeout_ms for the next frame. On success *frame points to a frame owned by the
+ * source, valid until the next read or close. MTCNN_EEOF at the end of a non-looping file,
+ * MTCNN_ETIMEOUT when nothing came, MTCNN_ENODEV when a camera went away. */
+int capture_read(capture_source *src, const mtcam_frame **frame, int timeout_ms);
+/* One line saying what was opened and granted ("/dev/video0 'vivid': 640x480 RGB24 25 fps"). */
+const char *capture_describe(const capture_source *src);
+void capture_close(capture_source *src);
+
+/* Prints the V4L2 devices with their names, formats, sizes and frame rates. */
+int capture_list_devices(FILE *out);

@@ -1,0 +1,13 @@
+# Warnings and sanitizers, applied to every target of the project.
+add_compile_options(-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+                    -Wno-unused-parameter)
+if(MTCAM_WERROR)
+  add_compile_options(-Werror)
+endif()
+if(MTCAM_SANITIZE)
+  string(REPLACE ";" "," _san "${MTCAM_SANITIZE}")
+  add_compile_options(-fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_san})
+endif()
+# Project-wide defines: POSIX APIs (clock_gettime, pthreads) in strict C11 mode.
+add_compile_definitions(_POSIX_C_SOURCE=200809L)

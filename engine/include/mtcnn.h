@@ -1,0 +1,140 @@
+/* mtcnn.h - the public API of the mtcam face detector (MTCNN, Zhang et al. 2016).
+ *
+ * A model holds the weights of the three nets (P-Net, R-Net, O-Net). It is read-only once
+ * loaded and may be shared by any number of detectors on any number of threads.
+ * A detector holds the options and scratch memory for one caller: one detector per thread.
+ *
+ * Conventions:
+ *  - Every fallible function returns 0 on success or a negative MTCNN_E* code; the one-line
+ *    message of the calling thread's last failure is mtcnn_last_error().
+ *  - Coordinates are 0-based pixels: x = column, y = row; a box [x1,y1,x2,y2] is inclusive
+ *    (it covers columns x1..x2), so its width is x2 - x1 + 1. Boxes are floats and may reach
+ *    outside the image.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MTCNN_BUILDING) && defined(__GNUC__)
+#define MTCNN_API __attribute__((visibility("default")))
+#else
+#define MTCNN_API
+#endif
+
+/* Error codes: name, value (pinned), default text. */
+#define MTCNN_ERROR_LIST(X)                                                                   \
+    X(MTCNN_OK, 0, "success")                                                                 \
+    X(MTCNN_EINVAL, -1, "invalid argument")                                                   \
+    X(MTCNN_ENOMEM, -2, "out of memory")                                                      \
+    X(MTCNN_EIO, -3, "input/output error")                                                    \
+    X(MTCNN_EMODEL, -4, "invalid model file")                                                 \
+    X(MTCNN_EFORMAT, -5, "corrupt or unsupported data")                                       \
+    X(MTCNN_ENOTFOUND, -6, "not found")                                                       \
+    X(MTCNN_EUNSUPPORTED, -7, "not supported")                                                \
+    X(MTCNN_EBUSY, -8, "resource busy")                                                       \
+    X(MTCNN_ENODEV, -9, "device unavailable")                                                 \
+    X(MTCNN_ETIMEOUT, -10, "timed out")                                                       \
+    X(MTCNN_EEOF, -11, "end of stream")                                                       \
+    X(MTCNN_ENOSPC, -12, "no space left on device")
+
+enum mtcnn_error {
+#define MTCNN__ERR_ENUM(name, value, text) name = value,
+    MTCNN_ERROR_LIST(MTCNN__ERR_ENUM)
+#undef MTCNN__ERR_ENUM
+};
+
+/* The default text of a code ("invalid model file"); never NULL. */
+MTCNN_API const char *mtcnn_strerror(int code);
+/* The message of this thread's last failure, naming the thing and the reason. */
+MTCNN_API const char *mtcnn_last_error(void);
+
+/* ---- model -------------------------------------------------------------------------- */
+
+typedef struct mtcnn_model mtcnn_model;
+
+/* Loads and fully validates a model file in the project's format (see docs/model-format.md). */
+MTCNN_API int mtcnn_model_load(const char *path, mtcnn_model **out);
+/* The same from memory (the bytes are copied). `name` is used in error messages. */
+MTCNN_API int mtcnn_model_load_memory(const void *data, size_t size, const char *name,
+                                      mtcnn_model **out);
+MTCNN_API void mtcnn_model_free(mtcnn_model *model);
+/* Non-zero when the model holds the optional L-Net (det4) landmark refinement net. */
+MTCNN_API int mtcnn_model_has_lnet(const mtcnn_model *model);
+
+/* ---- detector ----------------------------------------------------------------------- */
+
+typedef enum mtcnn_pixel_format {
+    MTCNN_PIXEL_RGB24 = 0, /* R,G,B bytes */
+    MTCNN_PIXEL_BGR24 = 1, /* B,G,R bytes (OpenCV, many V4L2 drivers) */
+    MTCNN_PIXEL_RGBA32 = 2,
+    MTCNN_PIXEL_BGRA32 = 3,
+    MTCNN_PIXEL_GRAY8 = 4
+} mtcnn_pixel_format;
+
+typedef struct mtcnn_image {
+    const uint8_t *data;
+    int width, height;
+    ptrdiff_t stride; /* bytes from one row to the next; may be larger than width*bpp */
+    mtcnn_pixel_format format;
+} mtcnn_image;
+
+typedef struct mtcnn_options {
+    float min_face;      /* smallest face side searched, pixels (default 20, >= 12) */
+    float factor;        /* pyramid scale step (default 0.709, in (0,1)) */
+    float thresholds[3]; /* P/R/O-Net face-probability thresholds (0.6, 0.7, 0.7) */
+    int stages;          /* 1 = P-Net only, 2 = up to R-Net, 3 = full cascade (default 3) */
+    int threads;         /* worker threads for one detect call (default 1 = caller only) */
+    int swap_rb;         /* non-zero: feed the image with R and B swapped (reproduces peers
+                            that fed BGR to the RGB-trained nets); default 0 */
+    int mirror_landmarks; /* non-zero: average landmarks with a mirrored O-Net pass (KZ v1) */
+    int refine_landmarks; /* non-zero: refine with L-Net when the model has it (KZ v2) */
+} mtcnn_options;
+
+MTCNN_API void mtcnn_options_default(mtcnn_options *opt);
+
+typedef struct mtcnn_face {
+    float box[4];           /* x1, y1, x2, y2 (0-based, inclusive) */
+    float score;            /* face probability of the last stage run */
+    float landmarks[5][2];  /* (x, y): left eye, right eye, nose, left mouth, right mouth;
+                               "left" = smaller x. Valid only when has_landmarks. */
+    int has_landmarks;
+} mtcnn_face;
+
+/* Per-call measurements: times in milliseconds, counts of boxes leaving each stage. */
+typedef struct mtcnn_stats {
+    double ms_pyramid, ms_pnet, ms_rnet, ms_onet, ms_nms, ms_total;
+    int n_scales;       /* pyramid levels */
+    int n_pnet_raw;     /* P-Net cells over t1, all scales, before NMS */
+    int n_pnet;         /* boxes leaving stage 1 (after NMS) */
+    int n_rnet;         /* boxes leaving stage 2 */
+    int n_onet;         /* boxes leaving stage 3 */
+    double pnet_macs, rnet_macs, onet_macs; /* multiply-adds done by each net this call */
+} mtcnn_stats;
+
+typedef struct mtcnn_detector mtcnn_detector;
+
+MTCNN_API int mtcnn_detector_create(const mtcnn_model *model, const mtcnn_options *opt,
+                                    mtcnn_detector **out);
+MTCNN_API void mtcnn_detector_destroy(mtcnn_detector *det);
+/* Validates and applies new options; on error the old ones stay. */
+MTCNN_API int mtcnn_detector_set_options(mtcnn_detector *det, const mtcnn_options *opt);
+MTCNN_API void mtcnn_detector_get_options(const mtcnn_detector *det, mtcnn_options *opt);
+
+/* Runs the cascade. On success *faces points to *count results owned by the detector,
+ * valid until the next call on it; sorted by descending score. */
+MTCNN_API int mtcnn_detect(mtcnn_detector *det, const mtcnn_image *img,
+                           const mtcnn_face **faces, int *count);
+/* The boxes that left stage `stage` (1..3) in the last call, so a caller can show the cascade
+ * narrowing down. Owned by the detector like the faces. */
+MTCNN_API int mtcnn_detector_stage_boxes(const mtcnn_detector *det, int stage,
+                                         const mtcnn_face **boxes, int *count);
+MTCNN_API const mtcnn_stats *mtcnn_detector_stats(const mtcnn_detector *det);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,51 @@
+#include "check.h"
+
+#include <unistd.h>
+
+int check_failures;
+
+int check_main(int argc, char **argv, const check_case *cases)
+{
+    int ran = 0, failed = 0, skipped = 0;
+    for (const check_case *c = cases; c->name; c++) {
+        if (argc > 1 && strcmp(argv[1], c->name) != 0)
+            continue;
+        ran++;
+        int rc = c->fn();
+        if (rc == CHECK_SKIP) {
+            skipped++;
+            fprintf(stderr, "[skip] %s\n", c->name);
+        } else if (rc != 0) {
+            failed++;
+            fprintf(stderr, "[FAIL] %s\n", c->name);
+        } else {
+            fprintf(stderr, "[ ok ] %s\n", c->name);
+        }
+    }
+    if (ran == 0) {
+        fprintf(stderr, "no test case named '%s'\n", argc > 1 ? argv[1] : "");
+        return 1;
+    }
+    if (failed)
+        return 1;
+    return skipped == ran ? CHECK_SKIP : 0;
+}
+
+const char *check_shared_path(const char *relative)
+{
+    static _Thread_local char buf[4096];
+    const char *dir = getenv("MTCAM_SHARED_DIR");
+    if (!dir || !*dir)
+        dir = MTCAM_SHARED_DIR_DEFAULT;
+    snprintf(buf, sizeof buf, "%s/%s", dir, relative);
+    if (access(buf, R_OK) != 0)
+        return NULL;
+    return buf;
+}
+
+const char *check_data_path(const char *relative)
+{
+    static _Thread_local char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", MTCAM_TEST_DATA_DIR, relative);
+    return buf;
+}
