@@ -1,0 +1,1 @@
+target_sources(mtcam_capture PRIVATE image-file.c)

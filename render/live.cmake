@@ -1,0 +1,1 @@
+target_sources(mtcam_render PRIVATE window.c)
