@@ -1,1 +1,152 @@
-/* placeholder: being written */
+/* detector.c - the public detector API: options, validation, image views, results. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detector.h"
+#include "err.h"
+#include "model.h"
+
+void mtcnn_options_default(mtcnn_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->min_face = 20.0f;
+    opt->factor = 0.709f;
+    opt->thresholds[0] = 0.6f;
+    opt->thresholds[1] = 0.7f;
+    opt->thresholds[2] = 0.7f;
+    opt->stages = 3;
+    opt->threads = 1;
+}
+
+static int check_options(const mtcnn_options *o)
+{
+    if (!(o->min_face >= 8.0f && o->min_face <= 100000.0f))
+        return mtcam_set_error(MTCNN_EINVAL, "options: min_face %g out of range [8, 100000]",
+                               (double)o->min_face);
+    if (!(o->factor >= 0.1f && o->factor <= 0.95f))
+        return mtcam_set_error(MTCNN_EINVAL, "options: factor %g out of range [0.1, 0.95]",
+                               (double)o->factor);
+    for (int i = 0; i < 3; i++)
+        if (!(o->thresholds[i] >= 0.0f && o->thresholds[i] <= 1.0f))
+            return mtcam_set_error(MTCNN_EINVAL, "options: threshold %d = %g not in [0, 1]",
+                                   i + 1, (double)o->thresholds[i]);
+    if (o->stages < 1 || o->stages > 3)
+        return mtcam_set_error(MTCNN_EINVAL, "options: stages %d not in 1..3", o->stages);
+    if (o->threads < 1 || o->threads > 256)
+        return mtcam_set_error(MTCNN_EINVAL, "options: threads %d not in 1..256", o->threads);
+    return 0;
+}
+
+int mtcnn_detector_create(const mtcnn_model *model, const mtcnn_options *opt,
+                          mtcnn_detector **out)
+{
+    if (!out)
+        return mtcam_set_error(MTCNN_EINVAL, "mtcnn_detector_create: out is NULL");
+    *out = NULL;
+    if (!model)
+        return mtcam_set_error(MTCNN_EINVAL, "mtcnn_detector_create: model is NULL");
+    mtcnn_options defaults;
+    if (!opt) {
+        mtcnn_options_default(&defaults);
+        opt = &defaults;
+    }
+    int rc = check_options(opt);
+    if (rc)
+        return rc;
+    mtcnn_detector *d = calloc(1, sizeof *d);
+    if (!d)
+        return mtcam_set_error(MTCNN_ENOMEM, "mtcnn_detector_create: out of memory");
+    d->model = model;
+    d->k = mtk_get_table();
+    d->opt = *opt;
+    *out = d;
+    return 0;
+}
+
+void mtcnn_detector_destroy(mtcnn_detector *d)
+{
+    if (!d)
+        return;
+    mtcnn__buf *bufs[] = {&d->level, &d->resample, &d->net, &d->maps, &d->boxes[0],
+                          &d->boxes[1], &d->keep, &d->nms, &d->faces, &d->stage_faces[0],
+                          &d->stage_faces[1], &d->stage_faces[2]};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        mtcnn__buf_free(bufs[i]);
+    free(d);
+}
+
+int mtcnn_detector_set_options(mtcnn_detector *d, const mtcnn_options *opt)
+{
+    if (!d || !opt)
+        return mtcam_set_error(MTCNN_EINVAL, "mtcnn_detector_set_options: NULL argument");
+    int rc = check_options(opt);
+    if (rc)
+        return rc;
+    d->opt = *opt;
+    return 0;
+}
+
+void mtcnn_detector_get_options(const mtcnn_detector *d, mtcnn_options *opt) { *opt = d->opt; }
+
+const mtcnn_stats *mtcnn_detector_stats(const mtcnn_detector *d) { return &d->stats; }
+
+int mtcnn_detector_stage_boxes(const mtcnn_detector *d, int stage, const mtcnn_face **boxes,
+                               int *count)
+{
+    if (!d || !boxes || !count || stage < 1 || stage > 3)
+        return mtcam_set_error(MTCNN_EINVAL, "mtcnn_detector_stage_boxes: bad argument");
+    *boxes = d->stage_faces[stage - 1].p;
+    *count = d->n_stage[stage - 1];
+    return 0;
+}
+
+/* Resolves the caller's pixel format into byte offsets of R, G and B. */
+static int make_source(const mtcnn_image *img, int swap_rb, mtcnn__src *src)
+{
+    if (!img || !img->data)
+        return mtcam_set_error(MTCNN_EINVAL, "detect: image or its data is NULL");
+    if (img->width < 1 || img->height < 1 || img->width > 32768 || img->height > 32768)
+        return mtcam_set_error(MTCNN_EINVAL, "detect: image size %dx%d out of range",
+                               img->width, img->height);
+    int bpp, r, g, b;
+    switch (img->format) {
+    case MTCNN_PIXEL_RGB24: bpp = 3, r = 0, g = 1, b = 2; break;
+    case MTCNN_PIXEL_BGR24: bpp = 3, r = 2, g = 1, b = 0; break;
+    case MTCNN_PIXEL_RGBA32: bpp = 4, r = 0, g = 1, b = 2; break;
+    case MTCNN_PIXEL_BGRA32: bpp = 4, r = 2, g = 1, b = 0; break;
+    case MTCNN_PIXEL_GRAY8: bpp = 1, r = 0, g = 0, b = 0; break;
+    default:
+        return mtcam_set_error(MTCNN_EINVAL, "detect: unknown pixel format %d", (int)img->format);
+    }
+    if (img->stride < (ptrdiff_t)img->width * bpp)
+        return mtcam_set_error(MTCNN_EINVAL, "detect: stride %td smaller than a row (%d bytes)",
+                               img->stride, img->width * bpp);
+    if (swap_rb) {
+        int t = r;
+        r = b;
+        b = t;
+    }
+    *src = (mtcnn__src){.data = img->data, .width = img->width, .height = img->height,
+                        .stride = img->stride, .bpp = bpp, .off = {r, g, b}};
+    return 0;
+}
+
+int mtcnn_detect(mtcnn_detector *d, const mtcnn_image *img, const mtcnn_face **faces,
+                 int *count)
+{
+    if (!d || !faces || !count)
+        return mtcam_set_error(MTCNN_EINVAL, "detect: NULL argument");
+    *faces = NULL;
+    *count = 0;
+    mtcnn__src src;
+    int rc = make_source(img, d->opt.swap_rb, &src);
+    if (rc)
+        return rc;
+    rc = mtcnn__cascade_run(d, &src);
+    if (rc)
+        return rc;
+    *faces = d->faces.p;
+    *count = d->n_faces;
+    return 0;
+}

@@ -1,0 +1,36 @@
+/* detector.h - the detector object (engine internal). */
+#pragma once
+
+#include "kernels.h"
+#include "mtcnn.h"
+#include "nms.h"
+#include "resample.h"
+#include "scratch.h"
+
+#define MTCNN__MAX_SCALES 64
+
+struct mtcnn_detector {
+    const mtcnn_model *model;
+    const mtk_table *k;
+    mtcnn_options opt;
+    mtcnn_stats stats;
+
+    /* Scratch kept between calls (grown on demand, never shrunk). */
+    mtcnn__buf level;      /* one pyramid level, planar normalised RGB */
+    mtcnn__buf resample;   /* resampler working memory */
+    mtcnn__buf net;        /* activations of the net being run */
+    mtcnn__buf maps;       /* P-Net probability + regression maps */
+    mtcnn__buf boxes[2];   /* candidate boxes (ping-pong) */
+    mtcnn__buf keep, nms;  /* NMS indices and scratch */
+    mtcnn__buf faces;      /* results handed to the caller */
+    mtcnn__buf stage_faces[3];
+    int n_faces;
+    int n_stage[3];
+};
+
+/* Runs the cascade on `src`; fills faces/stage_faces/stats. */
+int mtcnn__cascade_run(mtcnn_detector *d, const mtcnn__src *src);
+
+/* The pyramid scales for an image (spec 4.1). Returns their count (<= MTCNN__MAX_SCALES). */
+int mtcnn__pyramid_scales(int width, int height, double min_face, double factor,
+                          double *scales);
