@@ -1,1 +1,1 @@
-target_sources(mtcam_render PRIVATE window.c avi-write.c)
+target_sources(mtcam_render PRIVATE window.c avi-write.c record.c)

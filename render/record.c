@@ -1,0 +1,244 @@
+/* record.c - the encoder thread behind a bounded queue of preallocated frames.
+ * One producer (record_push) and one consumer (the thread): a slot is filled outside the lock
+ * because the consumer never looks at a slot before `count` says it is there. */
+#include "record.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+#include "avi-write.h"
+#include "clock.h"
+#include "err.h"
+
+enum { DEFAULT_QUEUE = 8, DEFAULT_QUALITY = 85 };
+
+struct recorder {
+    record_options opt;
+    avi_writer *avi;
+    pthread_t thread;
+    int thread_started;
+
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    mtcam_frame *slots;
+    int n_slots, head, count; /* guarded by lock */
+    int stopping;             /* guarded by lock */
+    int error;                /* guarded by lock */
+    record_status status;     /* guarded by lock */
+    int64_t start_ns;
+
+    /* encoder thread only */
+    struct jpeg_compress_struct jc;
+    struct jpeg_error_mgr jerr;
+    jmp_buf jbuf;
+    int jc_ready;
+    unsigned char *jpeg;
+    unsigned long jpeg_cap;
+    /* libjpeg's view of the output; in the struct so that longjmp cannot clobber it */
+    unsigned char *out_buf;
+    unsigned long out_size;
+};
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+    /* libjpeg's default would exit(): jump back to the encoder instead. */
+    recorder *r = cinfo->client_data;
+    longjmp(r->jbuf, 1);
+}
+
+/* Encodes one frame into r->jpeg; returns its size, or 0 on failure. */
+static unsigned long encode(recorder *r, const mtcam_frame *f)
+{
+    r->out_buf = r->jpeg;
+    r->out_size = r->jpeg_cap;
+    if (setjmp(r->jbuf)) {
+        jpeg_abort_compress(&r->jc);
+        if (r->out_buf != r->jpeg)
+            free(r->out_buf);
+        return 0;
+    }
+    jpeg_mem_dest(&r->jc, &r->out_buf, &r->out_size);
+    r->jc.image_width = (JDIMENSION)f->width;
+    r->jc.image_height = (JDIMENSION)f->height;
+    r->jc.input_components = 3;
+    r->jc.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&r->jc);
+    jpeg_set_quality(&r->jc, r->opt.quality, TRUE);
+    jpeg_start_compress(&r->jc, TRUE);
+    while (r->jc.next_scanline < r->jc.image_height) {
+        JSAMPROW row = f->data + (ptrdiff_t)r->jc.next_scanline * f->stride;
+        jpeg_write_scanlines(&r->jc, &row, 1);
+    }
+    jpeg_finish_compress(&r->jc);
+    if (r->out_buf != r->jpeg) {
+        /* libjpeg outgrew our buffer and made its own: keep the bigger one. */
+        free(r->jpeg);
+        r->jpeg = r->out_buf;
+        r->jpeg_cap = r->out_size;
+    }
+    return r->out_size;
+}
+
+static void *encoder_main(void *arg)
+{
+    recorder *r = arg;
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (r->count == 0 && !r->stopping)
+            pthread_cond_wait(&r->wake, &r->lock);
+        if (r->count == 0)
+            break; /* stopping and drained */
+        mtcam_frame *f = &r->slots[r->head];
+        pthread_mutex_unlock(&r->lock);
+
+        int rc = 0;
+        unsigned long size = encode(r, f);
+        if (size == 0)
+            rc = mtcam_set_error(MTCNN_ENOMEM, "recording: JPEG encoding failed");
+        else
+            rc = avi_writer_add_jpeg(r->avi, r->jpeg, size);
+
+        pthread_mutex_lock(&r->lock);
+        r->head = (r->head + 1) % r->n_slots;
+        r->count--;
+        if (rc < 0) {
+            r->error = rc;
+            r->status.failed = 1;
+            snprintf(r->status.error, sizeof r->status.error, "%s", mtcam_last_error());
+            break; /* the writer has finalised the file already */
+        }
+        r->status.frames_written = avi_writer_frames(r->avi);
+        r->status.bytes = avi_writer_bytes(r->avi);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+static void free_recorder(recorder *r)
+{
+    if (r->slots) {
+        for (int i = 0; i < r->n_slots; i++)
+            mtcam_frame_free(&r->slots[i]);
+        free(r->slots);
+    }
+    if (r->jc_ready)
+        jpeg_destroy_compress(&r->jc);
+    free(r->jpeg);
+    pthread_cond_destroy(&r->wake);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+int record_start(const char *path, const record_options *opt, recorder **out)
+{
+    *out = NULL;
+    if (!opt || opt->width <= 0 || opt->height <= 0)
+        return mtcam_set_error(MTCNN_EINVAL, "%s: bad recording size", path ? path : "(null)");
+    recorder *r = calloc(1, sizeof *r);
+    if (!r)
+        return mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->wake, NULL);
+    r->opt = *opt;
+    if (r->opt.quality <= 0 || r->opt.quality > 100)
+        r->opt.quality = DEFAULT_QUALITY;
+    r->n_slots = r->opt.queue_frames > 0 ? r->opt.queue_frames : DEFAULT_QUEUE;
+    int rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory for the queue", path);
+    r->slots = calloc((size_t)r->n_slots, sizeof *r->slots);
+    if (!r->slots)
+        goto fail;
+    for (int i = 0; i < r->n_slots; i++)
+        if ((rc = mtcam_frame_alloc(&r->slots[i], opt->width, opt->height)) < 0)
+            goto fail;
+    /* Room for an uncompressed frame: a JPEG of it is (nearly always) smaller. */
+    r->jpeg_cap = (unsigned long)opt->width * (unsigned long)opt->height * 3 + 4096;
+    r->jpeg = malloc(r->jpeg_cap);
+    if (!r->jpeg) {
+        rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    r->jc.err = jpeg_std_error(&r->jerr);
+    r->jerr.error_exit = jpeg_fail;
+    r->jc.client_data = r;
+    jpeg_create_compress(&r->jc);
+    r->jc_ready = 1;
+
+    avi_writer_options ao = {.width = opt->width,
+                             .height = opt->height,
+                             .fps = opt->fps > 0 ? opt->fps : 25.0,
+                             .max_part_bytes = opt->max_part_bytes,
+                             .exclusive = opt->exclusive};
+    if ((rc = avi_writer_open(path, &ao, &r->avi)) < 0)
+        goto fail;
+    r->start_ns = mtcam_now_ns();
+    if (pthread_create(&r->thread, NULL, encoder_main, r) != 0) {
+        avi_writer_close(r->avi);
+        remove(path);
+        rc = mtcam_set_error(MTCNN_ENOMEM, "%s: cannot start the encoder thread", path);
+        goto fail;
+    }
+    r->thread_started = 1;
+    *out = r;
+    return 0;
+fail:
+    free_recorder(r);
+    return rc;
+}
+
+int record_push(recorder *r, const mtcam_frame *f)
+{
+    pthread_mutex_lock(&r->lock);
+    int error = r->error, full = r->count == r->n_slots;
+    int tail = (r->head + r->count) % r->n_slots;
+    if (!error && (full || f->width != r->opt.width || f->height != r->opt.height))
+        r->status.frames_dropped++;
+    pthread_mutex_unlock(&r->lock);
+    if (error)
+        return error;
+    if (full || f->width != r->opt.width || f->height != r->opt.height)
+        return 0;
+    /* Only this thread fills slots, and the encoder does not read `tail` before count grows. */
+    if (mtcam_frame_copy(&r->slots[tail], f) < 0)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    r->count++;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    return 1;
+}
+
+void record_get_status(recorder *r, record_status *st)
+{
+    pthread_mutex_lock(&r->lock);
+    *st = r->status;
+    pthread_mutex_unlock(&r->lock);
+    st->elapsed_s = (double)(mtcam_now_ns() - r->start_ns) * 1e-9;
+}
+
+int record_stop(recorder *r)
+{
+    if (!r)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    r->stopping = 1;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    if (r->thread_started)
+        pthread_join(r->thread, NULL);
+    int rc = avi_writer_close(r->avi);
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", mtcam_last_error());
+    if (r->error) {
+        rc = r->error;
+        snprintf(msg, sizeof msg, "%s", r->status.error);
+    }
+    free_recorder(r);
+    if (rc)
+        mtcam_set_error(rc, "%s", msg);
+    return rc;
+}
