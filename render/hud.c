@@ -1,0 +1,224 @@
+/* hud.c - SDL2_ttf glyphs alpha-blended into RGB24 frames. */
+#include "hud.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "err.h"
+
+#ifndef MTCAM_SOURCE_ASSETS_DIR
+#define MTCAM_SOURCE_ASSETS_DIR "assets"
+#endif
+#define HUD_FONT_FILE "DejaVuSansMono.ttf"
+#define HUD_SYSTEM_FONT "/usr/share/fonts/truetype/dejavu/" HUD_FONT_FILE
+
+struct hud {
+    TTF_Font *font;
+    int size;
+};
+
+static int readable(const char *p) { return access(p, R_OK) == 0; }
+
+int hud_font_path(char *buf, size_t size)
+{
+    const char *env = getenv("MTCAM_FONT");
+    if (env && *env) {
+        if (!readable(env))
+            return mtcam_set_error(MTCNN_ENOTFOUND, "%s: cannot read the font named by "
+                                   "MTCAM_FONT", env);
+        snprintf(buf, size, "%s", env);
+        return 0;
+    }
+    /* Beside an installed or built executable first, so a moved build still finds it. */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            static const char *const rel[] = {"../share/mtcam/fonts", "../assets/fonts"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(buf, size, "%.*s/%s/%s", 3000, exe, rel[i], HUD_FONT_FILE);
+                if (readable(buf))
+                    return 0;
+            }
+        }
+    }
+    snprintf(buf, size, "%s/fonts/%s", MTCAM_SOURCE_ASSETS_DIR, HUD_FONT_FILE);
+    if (readable(buf))
+        return 0;
+    snprintf(buf, size, "%s", HUD_SYSTEM_FONT);
+    if (readable(buf))
+        return 0;
+    return mtcam_set_error(MTCNN_ENOTFOUND,
+                           "no HUD font: set MTCAM_FONT or install fonts-dejavu-core (looked for "
+                           "%s in assets/fonts and %s)",
+                           HUD_FONT_FILE, HUD_SYSTEM_FONT);
+}
+
+int hud_create(const char *font_path, int pixel_size, hud **out)
+{
+    *out = NULL;
+    char path[4096];
+    if (!font_path) {
+        int rc = hud_font_path(path, sizeof path);
+        if (rc < 0)
+            return rc;
+        font_path = path;
+    }
+    if (pixel_size < 4 || pixel_size > 500)
+        return mtcam_set_error(MTCNN_EINVAL, "HUD font size %d out of range", pixel_size);
+    /* TTF_Init counts its callers, so every HUD may init and quit. */
+    if (TTF_Init() < 0)
+        return mtcam_set_error(MTCNN_EIO, "SDL_ttf: %s", TTF_GetError());
+    hud *h = calloc(1, sizeof *h);
+    if (!h) {
+        TTF_Quit();
+        return mtcam_set_error(MTCNN_ENOMEM, "HUD: out of memory");
+    }
+    h->font = TTF_OpenFont(font_path, pixel_size);
+    if (!h->font) {
+        int rc = mtcam_set_error(MTCNN_ENOTFOUND, "%s: %s", font_path, TTF_GetError());
+        free(h);
+        TTF_Quit();
+        return rc;
+    }
+    h->size = pixel_size;
+    *out = h;
+    return 0;
+}
+
+void hud_destroy(hud *h)
+{
+    if (!h)
+        return;
+    TTF_CloseFont(h->font);
+    free(h);
+    TTF_Quit();
+}
+
+int hud_set_size(hud *h, int pixel_size)
+{
+    if (pixel_size == h->size)
+        return 0;
+    if (pixel_size < 4 || pixel_size > 500)
+        return mtcam_set_error(MTCNN_EINVAL, "HUD font size %d out of range", pixel_size);
+    if (TTF_SetFontSize(h->font, pixel_size) < 0)
+        return mtcam_set_error(MTCNN_EIO, "SDL_ttf: %s", TTF_GetError());
+    h->size = pixel_size;
+    return 0;
+}
+
+int hud_size(const hud *h) { return h->size; }
+
+int hud_line_height(const hud *h)
+{
+    /* A rendered line can be a pixel taller than the font's line skip (rounding): never let
+     * a descender touch the next line. */
+    int skip = TTF_FontLineSkip(h->font), w = 0, height = 0;
+    TTF_SizeUTF8(h->font, "Agjpy|", &w, &height);
+    return skip > height ? skip : height;
+}
+
+int hud_text_width(hud *h, const char *text)
+{
+    int w = 0, hh = 0;
+    if (!text || !*text || TTF_SizeUTF8(h->font, text, &w, &hh) < 0)
+        return 0;
+    return w;
+}
+
+int hud_draw_text(hud *h, mtcam_frame *frame, int x, int y, const char *text,
+                  render_color color)
+{
+    if (!text || !*text)
+        return 0;
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *s = TTF_RenderUTF8_Blended(h->font, text, white);
+    if (!s)
+        return mtcam_set_error(MTCNN_EIO, "SDL_ttf: %s", TTF_GetError());
+    /* Blended output is ARGB8888: the glyph coverage is in the alpha channel. */
+    SDL_Surface *argb = s;
+    if (s->format->format != SDL_PIXELFORMAT_ARGB8888) {
+        argb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        SDL_FreeSurface(s);
+        if (!argb)
+            return mtcam_set_error(MTCNN_ENOMEM, "HUD: %s", SDL_GetError());
+    }
+    SDL_LockSurface(argb);
+    for (int sy = 0; sy < argb->h; sy++) {
+        int fy = y + sy;
+        if (fy < 0 || fy >= frame->height)
+            continue;
+        const uint32_t *src = (const uint32_t *)((const uint8_t *)argb->pixels + sy * argb->pitch);
+        uint8_t *dst = frame->data + (ptrdiff_t)fy * frame->stride;
+        for (int sx = 0; sx < argb->w; sx++) {
+            int fx = x + sx;
+            if (fx < 0 || fx >= frame->width)
+                continue;
+            unsigned a = src[sx] >> 24;
+            if (a == 0)
+                continue;
+            uint8_t *p = dst + 3 * fx;
+            p[0] = (uint8_t)((p[0] * (255 - a) + color.r * a + 127) / 255);
+            p[1] = (uint8_t)((p[1] * (255 - a) + color.g * a + 127) / 255);
+            p[2] = (uint8_t)((p[2] * (255 - a) + color.b * a + 127) / 255);
+        }
+    }
+    SDL_UnlockSurface(argb);
+    int w = argb->w;
+    SDL_FreeSurface(argb);
+    return w;
+}
+
+void hud_darken_rect(mtcam_frame *frame, int x1, int y1, int x2, int y2, int keep)
+{
+    if (x1 < 0)
+        x1 = 0;
+    if (y1 < 0)
+        y1 = 0;
+    if (x2 >= frame->width)
+        x2 = frame->width - 1;
+    if (y2 >= frame->height)
+        y2 = frame->height - 1;
+    for (int y = y1; y <= y2; y++) {
+        uint8_t *p = frame->data + (ptrdiff_t)y * frame->stride + 3 * x1;
+        for (int i = 0; i < 3 * (x2 - x1 + 1); i++)
+            p[i] = (uint8_t)((p[i] * keep) >> 8);
+    }
+}
+
+int hud_draw_block(hud *h, mtcam_frame *frame, int x, int y, int right_align,
+                   const char *const *lines, int n, render_color color, int *panel_w,
+                   int *panel_h)
+{
+    int pad = h->size / 3 + 2;
+    int lh = hud_line_height(h);
+    int wmax = 0;
+    for (int i = 0; i < n; i++) {
+        int w = hud_text_width(h, lines[i]);
+        if (w > wmax)
+            wmax = w;
+    }
+    int pw = wmax + 2 * pad, ph = n * lh + 2 * pad;
+    int left = right_align ? x - pw + 1 : x;
+    if (n > 0)
+        hud_darken_rect(frame, left, y, left + pw - 1, y + ph - 1, 90);
+    for (int i = 0; i < n; i++) {
+        int rc = hud_draw_text(h, frame, left + pad, y + pad + i * lh, lines[i], color);
+        if (rc < 0)
+            return rc;
+    }
+    if (panel_w)
+        *panel_w = n > 0 ? pw : 0;
+    if (panel_h)
+        *panel_h = n > 0 ? ph : 0;
+    return 0;
+}
