@@ -49,3 +49,11 @@ const char *check_data_path(const char *relative)
     snprintf(buf, sizeof buf, "%s/%s", MTCAM_TEST_DATA_DIR, relative);
     return buf;
 }
+
+const char *check_model_path(void)
+{
+    const char *p = getenv("MTCAM_TEST_MODEL");
+    if (!p || !*p || access(p, R_OK) != 0)
+        return NULL;
+    return p;
+}

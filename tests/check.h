@@ -73,5 +73,8 @@ int check_main(int argc, char **argv, const check_case *cases);
 /* Path of a file under the shared/ folder, or NULL when shared/ is absent (then SKIP). The
  * folder comes from $MTCAM_SHARED_DIR or the build's default. Returns a static buffer. */
 const char *check_shared_path(const char *relative);
+/* The original MTCNN weights converted to the project's format by the test run
+ * ($MTCAM_TEST_MODEL, made by the test `original_model.convert`), or NULL (then SKIP). */
+const char *check_model_path(void);
 /* Path of a file under tests/data in the source tree. */
 const char *check_data_path(const char *relative);

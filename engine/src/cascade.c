@@ -76,7 +76,10 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
         float *level = mtcnn__buf_reserve(&d->level, (size_t)3 * hs * ws * sizeof(float));
         if (!level)
             return MTCNN_ENOMEM;
-        int rc = mtcnn__resample_normalise(src, 0, 0, src->width, src->height, ws, hs, 1, level,
+        /* The level stays in float: the reference results are reproduced exactly that way
+         * (rounding the level to 8 bits, as a uint8 resize would, moves test2's box by
+         * more than a pixel). */
+        int rc = mtcnn__resample_normalise(src, 0, 0, src->width, src->height, ws, hs, level,
                                            &d->resample);
         if (rc)
             return rc;
@@ -167,7 +170,7 @@ static int crop(mtcnn_detector *d, const mtcnn__src *src, const mtcnn__box *b, i
             in[i] = -127.5f * 0.0078125f;
         return 0;
     }
-    return mtcnn__resample_normalise(src, x1 - 1, y1 - 1, tw, th, side, side, 0, in,
+    return mtcnn__resample_normalise(src, x1 - 1, y1 - 1, tw, th, side, side, in,
                                      &d->resample);
 }
 

@@ -49,7 +49,7 @@ void mtcnn__axis_init(mtcnn__axis *ax, int src_len, int dst_len)
 }
 
 int mtcnn__resample_normalise(const mtcnn__src *src, int x0, int y0, int sw, int sh, int dw,
-                              int dh, int round_u8, float *out, mtcnn__buf *tmp)
+                              int dh, float *out, mtcnn__buf *tmp)
 {
     const int tx = mtcnn__axis_taps(sw, dw), ty = mtcnn__axis_taps(sh, dh);
     /* Working memory: both axes' weights, one horizontally resampled row band (sh x dw x 3). */
@@ -110,14 +110,8 @@ int mtcnn__resample_normalise(const mtcnn__src *src, int x0, int y0, int sw, int
                 acc[1] += w[t] * b[1];
                 acc[2] += w[t] * b[2];
             }
-            for (int c = 0; c < 3; c++) {
-                float v = acc[c];
-                if (round_u8) {
-                    v = rintf(v);
-                    v = v < 0 ? 0 : v > 255 ? 255 : v;
-                }
-                out[c * plane + (size_t)j * dw + i] = (v - 127.5f) * 0.0078125f;
-            }
+            for (int c = 0; c < 3; c++)
+                out[c * plane + (size_t)j * dw + i] = (acc[c] - 127.5f) * 0.0078125f;
         }
     }
     return 0;

@@ -32,8 +32,6 @@ void mtcnn__axis_init(mtcnn__axis *ax, int src_len, int dst_len);
 
 /* Resamples the source rectangle [x0, x0+sw) x [y0, y0+sh) (0-based, may reach outside the
  * image: those pixels are black, value 0) to dw x dh, and writes it normalised,
- * (v - 127.5) / 128, as planar R, G, B floats. With round_u8 the resampled value is first
- * rounded to an 8-bit integer, as the original's uint8 pyramid levels are.
- * `tmp` holds the working memory (grown as needed). Returns 0 or MTCNN_ENOMEM. */
+ * (v - 127.5) / 128, as planar R, G, B floats. `tmp` holds the working memory (grown as needed). Returns 0 or MTCNN_ENOMEM. */
 int mtcnn__resample_normalise(const mtcnn__src *src, int x0, int y0, int sw, int sh, int dw,
-                              int dh, int round_u8, float *out, mtcnn__buf *tmp);
+                              int dh, float *out, mtcnn__buf *tmp);

@@ -8,6 +8,8 @@ void *mtcnn__buf_reserve(mtcnn__buf *b, size_t bytes) { return mtcnn__buf_grow(b
 
 void *mtcnn__buf_grow(mtcnn__buf *b, size_t bytes, size_t keep)
 {
+    if (bytes == 0)
+        bytes = 1; /* an empty request still gets a valid pointer: NULL means out of memory */
     if (bytes <= b->cap)
         return b->p;
     /* Grow by half again so a slowly growing need does not reallocate every call. */
