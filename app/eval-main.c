@@ -1,0 +1,363 @@
+/* eval-main.c - mtcam-eval: runs one or more models over an annotated data set and reports
+ * detection, landmark and speed figures (terminal, JSON, HTML). See docs/eval.md. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eval-dataset.h"
+#include "eval-report.h"
+#include "eval-run.h"
+#include "eval-score.h"
+#include "model-path.h"
+#include "mtcnn.h"
+
+#define PROG "mtcam-eval"
+
+typedef struct args {
+    int format;
+    const char *root;
+    const char *lists[8];
+    int n_lists;
+    int limit, subset;
+    unsigned long long seed;
+    const char *models[EVAL_MAX_MODELS];
+    int n_models;
+    const char *labels[EVAL_MAX_MODELS];
+    int n_labels;
+    float min_face, factor, thresholds[3], sweep;
+    float overlap;        /* <0: the format's default */
+    float width_range[2]; /* <0: the default */
+    const char *json, *html;
+    int threads, quiet;
+} args;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: " PROG " --dataset caltech|mtfl|dlib|wider|fddb --root DIR [options]\n"
+            "  --list FILE          annotation file (repeatable; default: the set's usual file)\n"
+            "  --limit N            only the first N images\n"
+            "  --subset N           a random N images, chosen by --seed (default seed 1)\n"
+            "  --seed S             seed of --subset\n"
+            "  --model FILE         model to evaluate (repeatable; default: models/" MTCAM_MODEL_FILE ")\n"
+            "  --label NAME         name of the matching --model in the reports\n"
+            "  --min-face N         smallest face searched, pixels (default 20); smaller\n"
+            "                       annotated faces are ignored\n"
+            "  --thresholds A,B,C   P/R/O-Net thresholds of the operating point (default 0.6,0.7,0.7)\n"
+            "  --sweep-threshold T  O-Net threshold of the run the PR curve sweeps (default 0.05)\n"
+            "  --factor F           pyramid scale step (default 0.709)\n"
+            "  --iou T              overlap a box (or FDDB ellipse) match needs (default 0.5)\n"
+            "  --width-range A,B    Caltech: box width range in inter-ocular distances (1.2,4)\n"
+            "  --json FILE          write the figures as JSON\n"
+            "  --html FILE          write an HTML report with the plots\n"
+            "  --threads N          images evaluated in parallel (default 1)\n"
+            "  --quiet              no progress on stderr\n");
+}
+
+static int bad_flag(const char *flag, const char *why, const char *value)
+{
+    fprintf(stderr, PROG ": %s: %s%s%s%s\n", flag, why, value ? " '" : "", value ? value : "",
+            value ? "'" : "");
+    return 2;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_float(const char *s, float lo, float hi, float *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= lo && v <= hi))
+        return -1;
+    *out = (float)v;
+    return 0;
+}
+
+/* "a,b,c" into n floats within [lo, hi]. */
+static int parse_float_list(const char *s, int n, float lo, float hi, float *out)
+{
+    char buf[128];
+    if (strlen(s) >= sizeof buf)
+        return -1;
+    strcpy(buf, s);
+    char *p = buf;
+    for (int i = 0; i < n; i++) {
+        char *comma = strchr(p, ',');
+        if ((comma == NULL) != (i == n - 1))
+            return -1;
+        if (comma)
+            *comma = '\0';
+        if (parse_float(p, lo, hi, &out[i]))
+            return -1;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+/* Returns 0, or the exit code (2) after printing why. */
+static int parse_args(int argc, char **argv, args *a)
+{
+    mtcnn_options def;
+    mtcnn_options_default(&def);
+    memset(a, 0, sizeof *a);
+    a->format = -1;
+    a->seed = 1;
+    a->min_face = def.min_face;
+    a->factor = def.factor;
+    memcpy(a->thresholds, def.thresholds, sizeof a->thresholds);
+    a->sweep = 0.05f;
+    a->overlap = -1;
+    a->width_range[0] = a->width_range[1] = -1;
+    a->threads = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *f = argv[i];
+        if (strcmp(f, "-h") == 0 || strcmp(f, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (strcmp(f, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
+        if (strncmp(f, "--", 2) != 0)
+            return bad_flag(f, "unexpected argument", NULL);
+        if (i + 1 >= argc)
+            return bad_flag(f, "needs a value", NULL);
+        const char *v = argv[++i];
+        if (strcmp(f, "--dataset") == 0) {
+            if ((a->format = eval_format_parse(v)) < 0)
+                return bad_flag(f, "expected caltech, mtfl, dlib, wider or fddb, got", v);
+        } else if (strcmp(f, "--root") == 0) {
+            a->root = v;
+        } else if (strcmp(f, "--list") == 0) {
+            if (a->n_lists == 8)
+                return bad_flag(f, "at most 8 lists", NULL);
+            a->lists[a->n_lists++] = v;
+        } else if (strcmp(f, "--limit") == 0) {
+            if (parse_int(v, 1, 1 << 30, &a->limit))
+                return bad_flag(f, "expected a positive integer, got", v);
+        } else if (strcmp(f, "--subset") == 0) {
+            if (parse_int(v, 1, 1 << 30, &a->subset))
+                return bad_flag(f, "expected a positive integer, got", v);
+        } else if (strcmp(f, "--seed") == 0) {
+            char *end;
+            errno = 0;
+            a->seed = strtoull(v, &end, 10);
+            if (end == v || *end || errno || v[0] == '-')
+                return bad_flag(f, "expected a non-negative integer, got", v);
+        } else if (strcmp(f, "--model") == 0) {
+            if (a->n_models == EVAL_MAX_MODELS)
+                return bad_flag(f, "at most 8 models", NULL);
+            a->models[a->n_models++] = v;
+        } else if (strcmp(f, "--label") == 0) {
+            if (a->n_labels == EVAL_MAX_MODELS)
+                return bad_flag(f, "at most 8 labels", NULL);
+            a->labels[a->n_labels++] = v;
+        } else if (strcmp(f, "--min-face") == 0) {
+            if (parse_float(v, 12, 100000, &a->min_face))
+                return bad_flag(f, "expected a size >= 12 pixels, got", v);
+        } else if (strcmp(f, "--thresholds") == 0) {
+            if (parse_float_list(v, 3, 0, 1, a->thresholds))
+                return bad_flag(f, "expected three values in [0,1] like 0.6,0.7,0.7, got", v);
+        } else if (strcmp(f, "--sweep-threshold") == 0) {
+            if (parse_float(v, 0, 1, &a->sweep))
+                return bad_flag(f, "expected a value in [0,1], got", v);
+        } else if (strcmp(f, "--factor") == 0) {
+            if (parse_float(v, 0.05f, 0.99f, &a->factor))
+                return bad_flag(f, "expected a value in (0,1), got", v);
+        } else if (strcmp(f, "--iou") == 0) {
+            if (parse_float(v, 0.01f, 1, &a->overlap))
+                return bad_flag(f, "expected a value in (0,1], got", v);
+        } else if (strcmp(f, "--width-range") == 0) {
+            if (parse_float_list(v, 2, 0.1f, 100, a->width_range) ||
+                a->width_range[0] >= a->width_range[1])
+                return bad_flag(f, "expected two increasing values like 1.2,4, got", v);
+        } else if (strcmp(f, "--json") == 0) {
+            a->json = v;
+        } else if (strcmp(f, "--html") == 0) {
+            a->html = v;
+        } else if (strcmp(f, "--threads") == 0) {
+            if (parse_int(v, 1, 256, &a->threads))
+                return bad_flag(f, "expected 1..256, got", v);
+        } else {
+            return bad_flag(f, "unknown flag (see --help)", NULL);
+        }
+    }
+    if (a->format < 0)
+        return bad_flag("--dataset", "is required (caltech, mtfl, dlib, wider or fddb)", NULL);
+    if (!a->root)
+        return bad_flag("--root", "is required (the data set's folder)", NULL);
+    if (a->n_labels > a->n_models && !(a->n_models == 0 && a->n_labels == 1))
+        return bad_flag("--label", "more labels than models", NULL);
+    if (a->sweep > a->thresholds[2])
+        return bad_flag("--sweep-threshold", "must not be above the O-Net threshold", NULL);
+    return 0;
+}
+
+typedef struct progress_ctx {
+    const char *label;
+    int tty, last_decile;
+} progress_ctx;
+
+static void progress(void *ctx, int done, int total)
+{
+    progress_ctx *p = ctx;
+    if (p->tty) {
+        fprintf(stderr, "\r%s: %d/%d images", p->label, done, total);
+        if (done == total)
+            fputc('\n', stderr);
+    } else {
+        int decile = total ? 10 * done / total : 10;
+        if (decile > p->last_decile) {
+            p->last_decile = decile;
+            fprintf(stderr, "%s: %d/%d images\n", p->label, done, total);
+        }
+    }
+    fflush(stderr);
+}
+
+/* "models/original.mtcnn" -> "original". */
+static void default_label(const char *path, char *buf, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    int n = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(buf, size, "%.*s", n, base);
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+
+    eval_dataset ds = {0};
+    char lists[2048] = "", selection[128] = "all";
+    int exit_code = 1;
+    eval_image_dets *dets[EVAL_MAX_MODELS] = {0};
+    eval_result results[EVAL_MAX_MODELS];
+    int n_results = 0;
+    char model_paths[EVAL_MAX_MODELS][4096], labels[EVAL_MAX_MODELS][256];
+    mtcnn_model *model = NULL;
+
+    for (int i = 0; i < (a.n_lists ? a.n_lists : 1); i++) {
+        rc = eval_dataset_read((eval_format)a.format, a.root, a.n_lists ? a.lists[i] : NULL, &ds);
+        if (rc) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        if (a.n_lists)
+            snprintf(lists + strlen(lists), sizeof lists - strlen(lists), "%s%s", i ? ", " : "",
+                     a.lists[i]);
+    }
+    if (a.subset) {
+        eval_dataset_subset(&ds, a.subset, a.seed);
+        snprintf(selection, sizeof selection, "random %d (seed %llu)", a.subset, a.seed);
+    }
+    if (a.limit) {
+        eval_dataset_limit(&ds, a.limit);
+        snprintf(selection + strlen(selection), sizeof selection - strlen(selection),
+                 "%sfirst %d", a.subset ? ", " : "", a.limit);
+        if (!a.subset)
+            snprintf(selection, sizeof selection, "first %d", a.limit);
+    }
+    if (ds.n_images == 0) {
+        fprintf(stderr, PROG ": %s: the data set lists no images\n", a.root);
+        goto done;
+    }
+
+    eval_settings settings;
+    eval_settings_default((eval_format)a.format, a.min_face, a.thresholds[2], &settings);
+    if (a.overlap > 0)
+        settings.rule.min_overlap = a.overlap;
+    if (a.width_range[0] > 0) {
+        settings.rule.width_min = a.width_range[0];
+        settings.rule.width_max = a.width_range[1];
+    }
+
+    int n_models = a.n_models ? a.n_models : 1;
+    for (int m = 0; m < n_models; m++) {
+        if (app_model_path(a.n_models ? a.models[m] : NULL, model_paths[m], sizeof model_paths[m])) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        if (m < a.n_labels)
+            snprintf(labels[m], sizeof labels[m], "%s", a.labels[m]);
+        else
+            default_label(model_paths[m], labels[m], sizeof labels[m]);
+        if (mtcnn_model_load(model_paths[m], &model)) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        dets[m] = calloc((size_t)ds.n_images, sizeof *dets[m]);
+        if (!dets[m]) {
+            fprintf(stderr, PROG ": out of memory\n");
+            goto done;
+        }
+        progress_ctx pc = {.label = labels[m], .tty = isatty(2), .last_decile = 0};
+        eval_run_params rp = {.model = model, .threads = a.threads,
+                              .progress = a.quiet ? NULL : progress, .progress_ctx = &pc};
+        mtcnn_options_default(&rp.options);
+        rp.options.min_face = a.min_face;
+        rp.options.factor = a.factor;
+        rp.options.thresholds[0] = a.thresholds[0];
+        rp.options.thresholds[1] = a.thresholds[1];
+        rp.options.thresholds[2] = a.sweep;
+        rc = eval_run(&rp, &ds, dets[m]);
+        mtcnn_model_free(model);
+        model = NULL;
+        if (rc) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        if (eval_score(&ds, dets[m], &settings, &results[m])) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        n_results++;
+    }
+
+    eval_report rep = {.format = eval_format_name((eval_format)a.format), .root = a.root,
+                       .lists = lists, .selection = selection, .settings = &settings,
+                       .sweep_threshold = a.sweep, .factor = a.factor, .threads = a.threads,
+                       .n_models = n_models};
+    memcpy(rep.thresholds, a.thresholds, sizeof rep.thresholds);
+    for (int m = 0; m < n_models; m++)
+        rep.models[m] = (eval_report_model){labels[m], model_paths[m], &results[m]};
+    eval_report_text(stdout, &rep);
+    fflush(stdout);
+    if (a.json && eval_report_json(a.json, &rep)) {
+        fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        goto done;
+    }
+    if (a.html && eval_report_html(a.html, &rep)) {
+        fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        goto done;
+    }
+    exit_code = 0;
+done:
+    mtcnn_model_free(model);
+    for (int m = 0; m < n_results; m++)
+        eval_result_free(&results[m]);
+    for (int m = 0; m < EVAL_MAX_MODELS; m++) {
+        eval_image_dets_free(dets[m], ds.n_images);
+        free(dets[m]);
+    }
+    eval_dataset_free(&ds);
+    return exit_code;
+}
