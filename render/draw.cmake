@@ -1,1 +1,6 @@
-target_sources(mtcam_render PRIVATE overlay.c image-write.c)
+# Drawing into frames (overlay with its own bitmap font) and writing frames as PNG/JPEG.
+target_sources(mtcam_render PRIVATE
+  overlay.c
+  font.c
+  image-write.c
+  jpeg-encode.c)
