@@ -157,23 +157,6 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
     return total;
 }
 
-/* Crops box b (integer 1-based corners, zero padding outside the image), resizes it to
- * side x side and normalises into `in`. */
-static int crop(mtcnn_detector *d, const mtcnn__src *src, const mtcnn__box *b, int side,
-                float *in)
-{
-    const int x1 = (int)b->x1, y1 = (int)b->y1, x2 = (int)b->x2, y2 = (int)b->y2;
-    const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
-    if (tw <= 0 || th <= 0) {
-        /* A degenerate box is an all-black patch. */
-        for (int i = 0; i < 3 * side * side; i++)
-            in[i] = -127.5f * 0.0078125f;
-        return 0;
-    }
-    return mtcnn__resample_normalise(src, x1 - 1, y1 - 1, tw, th, side, side, in,
-                                     &d->resample);
-}
-
 /* Stage 2: R-Net on the n boxes in d->boxes[0]. Returns the survivors' count. */
 static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
 {
@@ -185,7 +168,7 @@ static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
     mtcnn__box *b = d->boxes[0].p;
     int kept = 0;
     for (int i = 0; i < n; i++) {
-        int rc = crop(d, src, &b[i], 24, in);
+        int rc = mtcnn__crop(d, src, &b[i], 24, in);
         if (rc)
             return rc;
         float out[5];
@@ -227,7 +210,7 @@ static int stage_onet(mtcnn_detector *d, const mtcnn__src *src, int n)
     for (int i = 0; i < n; i++) {
         mtcnn__box q = b[i];
         mtcnn__fix(&q);
-        int rc = crop(d, src, &q, 48, in);
+        int rc = mtcnn__crop(d, src, &q, 48, in);
         if (rc)
             return rc;
         float out[15];
@@ -236,20 +219,30 @@ static int stage_onet(mtcnn_detector *d, const mtcnn__src *src, int n)
             continue;
         q.score = out[0];
         memcpy(q.reg, out + 1, sizeof q.reg);
-        /* Landmarks from the input (pre-regression) box; the -1 makes them 0-based. */
-        const double bw = q.x2 - q.x1 + 1, bh = q.y2 - q.y1 + 1;
-        for (int p = 0; p < 5; p++) {
-            q.lm[p] = (float)(bw * out[5 + p] + q.x1 - 1);
-            q.lm[5 + p] = (float)(bh * out[10 + p] + q.y1 - 1);
-        }
+        /* Landmarks are relative to this input (pre-regression) box: keep both. */
+        memcpy(q.lm, out + 5, sizeof q.lm);
+        q.cx1 = q.x1, q.cy1 = q.y1, q.cx2 = q.x2, q.cy2 = q.y2;
         mtcnn__bbreg(&q, 1);
         b[kept++] = q;
     }
     d->stats.onet_macs += n * MTCNN__ONET_MACS;
     int64_t t1 = mtcam_now_ns();
     kept = nms_compact(d, 0, kept, 0.7, 1);
-    d->stats.ms_onet += (t1 - t0) * 1e-6;
-    d->stats.ms_nms += mtcam_ms_since(t1);
+    if (kept < 0)
+        return kept;
+    int64_t t2 = mtcam_now_ns();
+    b = d->boxes[0].p;
+    int rc = 0;
+    if (d->opt.mirror_landmarks)
+        rc = mtcnn__landmarks_mirror(d, src, b, kept);
+    for (int i = 0; i < kept && !rc; i++)
+        mtcnn__landmarks_place(&b[i]);
+    if (!rc && d->opt.refine_landmarks && d->model->has_lnet)
+        rc = mtcnn__landmarks_lnet(d, src, b, kept);
+    if (rc)
+        return rc;
+    d->stats.ms_onet += (t1 - t0) * 1e-6 + mtcam_ms_since(t2);
+    d->stats.ms_nms += (t2 - t1) * 1e-6;
     return kept;
 }
 

@@ -31,6 +31,20 @@ struct mtcnn_detector {
 /* Runs the cascade on `src`; fills faces/stage_faces/stats. */
 int mtcnn__cascade_run(mtcnn_detector *d, const mtcnn__src *src);
 
+/* Crops box b (integer 1-based inclusive corners; black outside the image), resizes it to
+ * side x side and writes it normalised, planar RGB, into `in`. */
+int mtcnn__crop(mtcnn_detector *d, const mtcnn__src *src, const mtcnn__box *b, int side,
+                float *in);
+
+/* Landmark post-processing after O-Net's NMS (landmarks.c, lnet.c):
+ * _mirror averages O-Net's landmarks with those of a horizontally mirrored crop (the
+ * original's MTCNNv1 since 2017); _place turns the relative landmarks into 0-based image
+ * pixels from the crop box (spec 6.3); _lnet refines placed landmarks with L-Net (det4,
+ * the original's MTCNNv2 "extended stage"). */
+int mtcnn__landmarks_mirror(mtcnn_detector *d, const mtcnn__src *src, mtcnn__box *b, int n);
+void mtcnn__landmarks_place(mtcnn__box *b);
+int mtcnn__landmarks_lnet(mtcnn_detector *d, const mtcnn__src *src, mtcnn__box *b, int n);
+
 /* The pyramid scales for an image (spec 4.1). Returns their count (<= MTCNN__MAX_SCALES). */
 int mtcnn__pyramid_scales(int width, int height, double min_face, double factor,
                           double *scales);

@@ -10,7 +10,9 @@ typedef struct mtcnn__box {
     double x1, y1, x2, y2;
     float score;
     float reg[4]; /* dx1, dy1, dx2, dy2 of the net that scored the box */
-    float lm[10]; /* landmarks x1..x5, y1..y5 in image pixels (O-Net only) */
+    float lm[10]; /* landmarks x1..x5, y1..y5 (O-Net only): fractions of the crop box until
+                     mtcnn__landmarks_place turns them into 0-based image pixels */
+    double cx1, cy1, cx2, cy2; /* the integer box O-Net saw (landmarks are relative to it) */
 } mtcnn__box;
 
 /* Greedy NMS: visits boxes by descending score, drops every later box whose overlap with the

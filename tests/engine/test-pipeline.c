@@ -331,6 +331,55 @@ static int test_stride_and_threads(void)
     return rc;
 }
 
+/* The mirrored O-Net pass and L-Net move landmarks a little, never far: on kpzhang93_test1
+ * every point stays within 0.1 box widths of O-Net's, and at least one point moves. */
+static int test_landmark_options(void)
+{
+    int rc = setup();
+    if (rc)
+        return rc;
+    CHECK(mtcnn_model_has_lnet(model)); /* the converter includes det4 when present */
+    mtcam_frame f;
+    CHECK(load_photo("kpzhang93_test1.jpg", &f) == 0);
+    mtcnn_face plain[2];
+    for (int variant = 0; variant < 3; variant++) {
+        mtcnn_options o;
+        mtcnn_options_default(&o);
+        o.mirror_landmarks = variant == 1;
+        o.refine_landmarks = variant == 2;
+        mtcnn_detector *det;
+        CHECK(mtcnn_detector_create(model, &o, &det) == 0);
+        mtcnn_image img = view(&f);
+        const mtcnn_face *faces;
+        int n;
+        CHECK(mtcnn_detect(det, &img, &faces, &n) == 0);
+        CHECK_INT_EQ(n, 2);
+        if (variant == 0) {
+            memcpy(plain, faces, sizeof plain);
+        } else {
+            double moved = 0;
+            for (int i = 0; i < 2; i++) {
+                /* Boxes and scores do not depend on the landmark options. */
+                for (int c = 0; c < 4; c++)
+                    CHECK_NEAR(faces[i].box[c], plain[i].box[c], 0);
+                const double limit = 0.1 * (plain[i].box[2] - plain[i].box[0]);
+                for (int p = 0; p < 5; p++)
+                    for (int a = 0; a < 2; a++) {
+                        double dlt = fabs(faces[i].landmarks[p][a] - plain[i].landmarks[p][a]);
+                        CHECK_MSG(dlt <= limit, "variant %d face %d point %d moved %.2f px", variant,
+                                  i, p, dlt);
+                        moved += dlt;
+                    }
+            }
+            CHECK_MSG(moved > 0.5, "variant %d moved the landmarks by %.3f px in all", variant,
+                      moved);
+        }
+        mtcnn_detector_destroy(det);
+    }
+    mtcam_frame_free(&f);
+    return 0;
+}
+
 static int test_bad_arguments(void)
 {
     int rc = setup();
@@ -385,6 +434,7 @@ int main(int argc, char **argv)
         {"stages", test_stages},
         {"pixel_formats", test_pixel_formats},
         {"stride_and_threads", test_stride_and_threads},
+        {"landmark_options", test_landmark_options},
         {"bad_arguments", test_bad_arguments},
         {NULL, NULL}};
     int rc = check_main(argc, argv, cases);
