@@ -4,16 +4,14 @@
 #include "record.h"
 
 #include <pthread.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jpeglib.h>
-
 #include "avi-write.h"
 #include "clock.h"
 #include "err.h"
+#include "image-write.h"
 
 enum { DEFAULT_QUEUE = 8, DEFAULT_QUALITY = 85 };
 
@@ -33,56 +31,8 @@ struct recorder {
     int64_t start_ns;
 
     /* encoder thread only */
-    struct jpeg_compress_struct jc;
-    struct jpeg_error_mgr jerr;
-    jmp_buf jbuf;
-    int jc_ready;
-    unsigned char *jpeg;
-    unsigned long jpeg_cap;
-    /* libjpeg's view of the output; in the struct so that longjmp cannot clobber it */
-    unsigned char *out_buf;
-    unsigned long out_size;
+    render_image_jpeg_encoder *jpeg;
 };
-
-static void jpeg_fail(j_common_ptr cinfo)
-{
-    /* libjpeg's default would exit(): jump back to the encoder instead. */
-    recorder *r = cinfo->client_data;
-    longjmp(r->jbuf, 1);
-}
-
-/* Encodes one frame into r->jpeg; returns its size, or 0 on failure. */
-static unsigned long encode(recorder *r, const mtcam_frame *f)
-{
-    r->out_buf = r->jpeg;
-    r->out_size = r->jpeg_cap;
-    if (setjmp(r->jbuf)) {
-        jpeg_abort_compress(&r->jc);
-        if (r->out_buf != r->jpeg)
-            free(r->out_buf);
-        return 0;
-    }
-    jpeg_mem_dest(&r->jc, &r->out_buf, &r->out_size);
-    r->jc.image_width = (JDIMENSION)f->width;
-    r->jc.image_height = (JDIMENSION)f->height;
-    r->jc.input_components = 3;
-    r->jc.in_color_space = JCS_RGB;
-    jpeg_set_defaults(&r->jc);
-    jpeg_set_quality(&r->jc, r->opt.quality, TRUE);
-    jpeg_start_compress(&r->jc, TRUE);
-    while (r->jc.next_scanline < r->jc.image_height) {
-        JSAMPROW row = f->data + (ptrdiff_t)r->jc.next_scanline * f->stride;
-        jpeg_write_scanlines(&r->jc, &row, 1);
-    }
-    jpeg_finish_compress(&r->jc);
-    if (r->out_buf != r->jpeg) {
-        /* libjpeg outgrew our buffer and made its own: keep the bigger one. */
-        free(r->jpeg);
-        r->jpeg = r->out_buf;
-        r->jpeg_cap = r->out_size;
-    }
-    return r->out_size;
-}
 
 static void *encoder_main(void *arg)
 {
@@ -96,12 +46,11 @@ static void *encoder_main(void *arg)
         mtcam_frame *f = &r->slots[r->head];
         pthread_mutex_unlock(&r->lock);
 
-        int rc = 0;
-        unsigned long size = encode(r, f);
-        if (size == 0)
-            rc = mtcam_set_error(MTCNN_ENOMEM, "recording: JPEG encoding failed");
-        else
-            rc = avi_writer_add_jpeg(r->avi, r->jpeg, size);
+        const uint8_t *jpeg = NULL;
+        size_t size = 0;
+        int rc = render_image_jpeg_encode(r->jpeg, f, r->opt.quality, &jpeg, &size);
+        if (rc == 0)
+            rc = avi_writer_add_jpeg(r->avi, jpeg, size);
 
         pthread_mutex_lock(&r->lock);
         r->head = (r->head + 1) % r->n_slots;
@@ -126,9 +75,7 @@ static void free_recorder(recorder *r)
             mtcam_frame_free(&r->slots[i]);
         free(r->slots);
     }
-    if (r->jc_ready)
-        jpeg_destroy_compress(&r->jc);
-    free(r->jpeg);
+    render_image_jpeg_encoder_destroy(r->jpeg);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->lock);
     free(r);
@@ -155,18 +102,8 @@ int record_start(const char *path, const record_options *opt, recorder **out)
     for (int i = 0; i < r->n_slots; i++)
         if ((rc = mtcam_frame_alloc(&r->slots[i], opt->width, opt->height)) < 0)
             goto fail;
-    /* Room for an uncompressed frame: a JPEG of it is (nearly always) smaller. */
-    r->jpeg_cap = (unsigned long)opt->width * (unsigned long)opt->height * 3 + 4096;
-    r->jpeg = malloc(r->jpeg_cap);
-    if (!r->jpeg) {
-        rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
+    if ((rc = render_image_jpeg_encoder_create(&r->jpeg)) < 0)
         goto fail;
-    }
-    r->jc.err = jpeg_std_error(&r->jerr);
-    r->jerr.error_exit = jpeg_fail;
-    r->jc.client_data = r;
-    jpeg_create_compress(&r->jc);
-    r->jc_ready = 1;
 
     avi_writer_options ao = {.width = opt->width,
                              .height = opt->height,
