@@ -20,7 +20,14 @@ typedef struct capture_options {
 void capture_options_default(capture_options *opt);
 
 /* Opens a source named by `spec`: "demo", a device path ("/dev/video0"), a device index ("0"),
- * an image file, a folder of images, a .y4m or .avi file. */
+ * an image file, a folder of images, a .y4m or .avi file (files are recognised by their first
+ * bytes, not their names). `opt` may be NULL for the defaults.
+ * Timing: cameras stamp frames with the driver's monotonic time; files and the demo stamp
+ * frame i with start + i / rate (start = the first read) and, unless as_fast_as_possible,
+ * deliver it at that time. Rates: Y4M and AVI use the file's; a single image is repeated at
+ * opt.fps (default 25), a folder shows opt.fps images a second (default 1), the demo runs at
+ * opt.fps (default 25) and opt.width x opt.height (default 640x480). Sequence numbers count
+ * frames from 0 and keep counting across loops. */
 int capture_open(const char *spec, const capture_options *opt, capture_source **out);
 /* Waits up to timeout_ms for the next frame. On success *frame points to a frame owned by the
  * source, valid until the next read or close. MTCNN_EEOF at the end of a non-looping file,
@@ -30,5 +37,14 @@ int capture_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 const char *capture_describe(const capture_source *src);
 void capture_close(capture_source *src);
 
-/* Prints the V4L2 devices with their names, formats, sizes and frame rates. */
+/* The spec and options the source was opened with (the capture thread reopens with them). */
+const char *capture_spec(const capture_source *src);
+const capture_options *capture_get_options(const capture_source *src);
+/* Problems the source stepped over without failing (files in a folder that are not images,
+ * corrupt frames skipped): how many so far, and the last one's message in *last ("" if none). */
+int capture_warning_count(const capture_source *src, const char **last);
+
+/* Prints the V4L2 capture devices with their names, formats, sizes and frame rates. Returns
+ * the number of capture devices listed (0 when there are none: a line says so), or a negative
+ * MTCNN_E* code when `out` cannot be written. */
 int capture_list_devices(FILE *out);
