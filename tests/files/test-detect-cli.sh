@@ -1,0 +1,109 @@
+#!/bin/sh
+# test-detect-cli.sh DETECT MODEL DATA_DIR CASE - mtcam-detect run as a user would.
+#   usage:  bad flags and values exit 2 with one line on stderr; --help exits 0; a missing
+#           model exits 1 naming it. Needs no model.
+#   images: (needs MODEL) JSON lines parse and describe the right images in order, a missing
+#           file gives an error naming it while the others are still printed (exit 1),
+#           --threads gives the same results in the same order, --draw writes PNG files.
+# Exit 0 pass, 1 fail, 77 skip.
+set -u
+detect=$1 model=$2 data=$3 case=$4
+tmp=$(mktemp -d /tmp/mtcam-detect-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run_expect STATUS ARGS...: runs the program, checks the exit status and, for failures, that
+# stderr is exactly one line starting with "mtcam-detect: ".
+run_expect() {
+    want=$1; shift
+    "$detect" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "mtcam-detect $*: exit $got, expected $want; stderr: $(cat "$tmp/err")"
+    if [ "$want" -ne 0 ]; then
+        [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "mtcam-detect $*: stderr is not one line: $(cat "$tmp/err")"
+        grep -q '^mtcam-detect: ' "$tmp/err" || fail "mtcam-detect $*: stderr lacks the program name"
+    fi
+}
+
+case $case in
+usage)
+    img=$data/rgb.ppm
+    run_expect 2 --stages 4 "$img"
+    grep -q -- "--stages '4'" "$tmp/err" || fail "the error does not name the value: $(cat "$tmp/err")"
+    run_expect 2 --stages 0 "$img"
+    run_expect 2 --thresholds 0.5,abc,0.7 "$img"
+    run_expect 2 --thresholds 0.5,abc "$img"
+    run_expect 2 --thresholds 0.6,0.7 "$img"
+    run_expect 2 --thresholds 0.6,0.7,0.7,0.7 "$img"
+    run_expect 2 --thresholds 0.6,0.7,1.5 "$img"
+    run_expect 2 --min-face 5 "$img"
+    grep -q "12" "$tmp/err" || fail "the --min-face error does not give the limit"
+    run_expect 2 --min-face abc "$img"
+    run_expect 2 --factor 1.5 "$img"
+    run_expect 2 --factor 0 "$img"
+    run_expect 2 --factor nan "$img"
+    run_expect 2 --threads 0 "$img"
+    run_expect 2 --threads 2x "$img"
+    run_expect 2 --no-such-flag "$img"
+    run_expect 2 "$img" --model
+    run_expect 2 --bgr
+    grep -q "no image" "$tmp/err" || fail "no image: $(cat "$tmp/err")"
+    run_expect 0 --help
+    grep -q -- "--bgr" "$tmp/out" || fail "--help does not describe --bgr"
+    grep -q -- "--draw DIR" "$tmp/out" || fail "--help does not describe --draw"
+    run_expect 1 --model "$tmp/no-such-model.mtcnn" "$img"
+    grep -q "no-such-model.mtcnn" "$tmp/err" || fail "the model error does not name the file"
+    # Without --model or $MTCAM_MODEL, a missing default says how to get one.
+    MTCAM_MODEL="$tmp/absent.mtcnn" "$detect" "$img" >/dev/null 2>"$tmp/err"
+    [ $? -eq 1 ] && grep -q "absent.mtcnn" "$tmp/err" || fail "\$MTCAM_MODEL not used: $(cat "$tmp/err")"
+    ;;
+images)
+    [ -f "$model" ] || { echo "SKIP: no model at $model (converted from ../shared/models/reference by the original_model.convert test)"; exit 77; }
+    command -v python3 >/dev/null || { echo "SKIP: python3 is needed to parse the JSON"; exit 77; }
+    # Odd names must come out as valid JSON strings.
+    odd="$tmp/we\"ird \\ name.ppm"
+    cp "$data/rgb.ppm" "$odd"
+    "$detect" --model "$model" "$data/baseline.jpg" "$tmp/missing.jpg" "$odd" "$data/rgba.png" \
+        >"$tmp/one" 2>"$tmp/err"
+    [ $? -eq 1 ] || fail "a missing image must give exit 1"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^mtcam-detect: $tmp/missing.jpg: No such file" "$tmp/err" \
+        || fail "the error does not name the missing file: $(cat "$tmp/err")"
+    python3 - "$tmp/one" "$data/baseline.jpg" "$odd" "$data/rgba.png" <<'EOF' || fail "JSON output"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+want = sys.argv[2:]
+assert len(lines) == len(want), f"{len(lines)} lines for {len(want)} readable images"
+for line, path in zip(lines, want):
+    d = json.loads(line)
+    assert d["image"] == path, (d["image"], path)
+    assert (d["width"], d["height"]) == (48, 32), d
+    assert isinstance(d["ms"], float) and d["ms"] >= 0, d
+    assert d["faces"] == [], d  # gradients hold no faces
+EOF
+    # More threads than images and fewer: the same lines (but for "ms") in the same order.
+    set -- "$data/baseline.jpg" "$data/gray.png" "$data/rgb16.ppm" "$data/progressive.jpg" "$data/palette.png"
+    "$detect" --model "$model" "$@" >"$tmp/t1" || fail "--threads 1"
+    "$detect" --model "$model" --threads 3 "$@" >"$tmp/t3" || fail "--threads 3"
+    "$detect" --model "$model" --threads 8 "$@" >"$tmp/t8" || fail "--threads 8"
+    for f in t1 t3 t8; do sed 's/"ms": [0-9.]*/"ms": _/' "$tmp/$f" >"$tmp/$f.cmp"; done
+    cmp -s "$tmp/t1.cmp" "$tmp/t3.cmp" && cmp -s "$tmp/t1.cmp" "$tmp/t8.cmp" \
+        || fail "--threads changes the output: $(diff "$tmp/t1.cmp" "$tmp/t3.cmp")"
+    # --draw: creates the folder (and parents), writes <name>.png per image, "-2" on a clash.
+    "$detect" --model "$model" --draw "$tmp/drawn/deep" "$data/baseline.jpg" "$data/gray.jpg" \
+        "$data/rgb.png" "$data/rgb.ppm" >/dev/null || fail "--draw"
+    for f in baseline gray rgb rgb-2; do
+        [ -s "$tmp/drawn/deep/$f.png" ] || fail "--draw did not write $f.png: $(ls "$tmp/drawn/deep")"
+        head -c 8 "$tmp/drawn/deep/$f.png" | od -An -c | grep -q 'P   N   G' || fail "$f.png is not a PNG"
+        if command -v pngcheck >/dev/null; then
+            pngcheck -q "$tmp/drawn/deep/$f.png" >/dev/null || fail "pngcheck rejects $f.png"
+        fi
+    done
+    # A --draw folder that cannot be made is an error before any work.
+    touch "$tmp/file"
+    run_expect 1 --model "$model" --draw "$tmp/file/sub" "$data/rgb.ppm"
+    ;;
+*)
+    fail "unknown case $case"
+    ;;
+esac
+exit 0
