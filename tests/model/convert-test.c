@@ -474,7 +474,7 @@ static int shape_mismatch(void)
     int n;
     const caffe_layer_spec *spec = caffe_spec(0, &n);
     pbw_net_name(&w, "bad");
-    float *data = calloc(16 * 10 * 9, sizeof(float));
+    float *data = calloc(32 * 16 * 9, sizeof(float)); /* the largest det1 blob (conv3) */
     CHECK(data);
     for (int l = 0; l < n; l++) {
         caffe_layer_spec s = spec[l];
