@@ -157,8 +157,10 @@ void record_get_status(recorder *r, record_status *st)
     st->elapsed_s = (double)(mtcam_now_ns() - r->start_ns) * 1e-9;
 }
 
-int record_stop(recorder *r)
+int record_stop(recorder *r, record_status *final)
 {
+    if (final)
+        memset(final, 0, sizeof *final);
     if (!r)
         return 0;
     pthread_mutex_lock(&r->lock);
@@ -168,6 +170,10 @@ int record_stop(recorder *r)
     if (r->thread_started)
         pthread_join(r->thread, NULL);
     int rc = avi_writer_close(r->avi);
+    if (final) {
+        /* After the drain: every frame that made it into the file is counted. */
+        record_get_status(r, final);
+    }
     char msg[512];
     snprintf(msg, sizeof msg, "%s", mtcam_last_error());
     if (r->error) {

@@ -36,6 +36,7 @@ int record_start(const char *path, const record_options *opt, recorder **out);
  * the negative code of the error that stopped the recording. */
 int record_push(recorder *r, const mtcam_frame *f);
 void record_get_status(recorder *r, record_status *st);
-/* Drains the queue, finalises the file, joins the thread, frees. Returns 0 or the error that
- * stopped the recording (message in mtcam_last_error). Accepts NULL. */
-int record_stop(recorder *r);
+/* Drains the queue, finalises the file, joins the thread, frees. Writes the final status to
+ * *final when not NULL. Returns 0 or the error that stopped the recording (message in
+ * mtcam_last_error). Accepts NULL. */
+int record_stop(recorder *r, record_status *final);

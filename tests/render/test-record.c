@@ -56,7 +56,11 @@ static int test_records_every_frame(void)
     record_get_status(r, &st);
     CHECK_INT_EQ(st.failed, 0);
     CHECK_INT_EQ(st.frames_dropped, 0);
-    CHECK_INT_EQ(record_stop(r), 0);
+    record_status fin;
+    CHECK_INT_EQ(record_stop(r, &fin), 0);
+    CHECK_INT_EQ(fin.frames_written, 30);
+    CHECK_INT_EQ(fin.frames_dropped, 0);
+    CHECK(fin.bytes > 30 * 1000);
     mtcam_frame_free(&f);
     probe_video v;
     CHECK_INT_EQ(probe_avi(path, &v), 0);
@@ -102,7 +106,10 @@ static int test_full_queue_drops(void)
     CHECK_INT_EQ(mtcam_frame_alloc(&small, 32, 32), 0);
     CHECK_INT_EQ(record_push(r, &small), 0); /* wrong size: dropped */
     mtcam_frame_free(&small);
-    CHECK_INT_EQ(record_stop(r), 0);
+    record_status fin;
+    CHECK_INT_EQ(record_stop(r, &fin), 0);
+    CHECK_INT_EQ(fin.frames_written, queued);
+    CHECK_INT_EQ(fin.frames_dropped, dropped + 1);
     mtcam_frame_free(&f);
     probe_video v;
     CHECK_INT_EQ(probe_avi(path, &v), 0);
@@ -141,7 +148,7 @@ static int test_write_error_stops_cleanly(void)
         }
         record_status st;
         record_get_status(r, &st);
-        int src = record_stop(r);
+        int src = record_stop(r, NULL);
         mtcam_frame_free(&f);
         int64_t written = st.frames_written;
         if (write(fds[1], &written, sizeof written) != (ssize_t)sizeof written)
@@ -178,7 +185,7 @@ static int test_bad_start(void)
     CHECK(record_start("/nonexistent-dir/rec.avi", &o, &r) < 0);
     CHECK(r == NULL);
     CHECK_STR_CONTAINS(mtcam_last_error(), "/nonexistent-dir/rec.avi");
-    CHECK_INT_EQ(record_stop(NULL), 0);
+    CHECK_INT_EQ(record_stop(NULL, NULL), 0);
     return 0;
 }
 

@@ -1,0 +1,147 @@
+/* live-args.c - mtcam's command line. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "live.h"
+
+const char live_usage[] =
+    "usage: mtcam [SOURCE] [--size WxH] [--fps N] [--model FILE] [--min-face N]\n"
+    "             [--thresholds T1,T2,T3] [--threads N] [--record FILE] [--fullscreen]\n"
+    "             [--list-devices] [--headless --frames N] [--json]\n"
+    "SOURCE: a camera (/dev/video0 or 0), an image, a folder of images, a .y4m or MJPEG .avi\n"
+    "file, or 'demo'. Default: the first camera, else the demo.\n"
+    "Keys: q quit, Space pause, f fullscreen, h help, s snapshot, r record, 1/2/3 stages,\n"
+    "Tab + Up/Down thresholds, -/+ minimum face, l landmarks, c candidates.\n";
+
+void live_config_default(live_config *cfg)
+{
+    *cfg = (live_config){
+        .min_face = 20.0f,
+        .thresholds = {0.6f, 0.7f, 0.7f},
+        .threads = 0,
+    };
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+#define BAD(...)                                                                              \
+    do {                                                                                      \
+        snprintf(err, err_size, __VA_ARGS__);                                                 \
+        return -1;                                                                            \
+    } while (0)
+
+int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t err_size)
+{
+    live_config_default(cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        /* Flags that take a value accept "--flag value" and "--flag=value". */
+        const char *val = NULL;
+        char name[64];
+        const char *eq = strchr(a, '=');
+        if (a[0] == '-' && a[1] == '-' && eq && (size_t)(eq - a) < sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+            val = eq + 1;
+            a = name;
+        }
+#define VALUE()                                                                               \
+    do {                                                                                      \
+        if (!val) {                                                                           \
+            if (i + 1 >= argc)                                                                \
+                BAD("%s needs a value", a);                                                   \
+            val = argv[++i];                                                                  \
+        }                                                                                     \
+    } while (0)
+        long l;
+        double d;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(live_usage, stdout);
+            return 1;
+        } else if (!strcmp(a, "--size")) {
+            VALUE();
+            int w, h;
+            char c;
+            if (sscanf(val, "%dx%d%c", &w, &h, &c) != 2 || w < 16 || h < 16 || w > 8192 ||
+                h > 8192)
+                BAD("--size: expected WxH such as 640x480, got '%s'", val);
+            cfg->width = w;
+            cfg->height = h;
+        } else if (!strcmp(a, "--fps")) {
+            VALUE();
+            if (parse_double(val, 0.1, 1000, &d) < 0)
+                BAD("--fps: expected a rate between 0.1 and 1000, got '%s'", val);
+            cfg->fps = d;
+        } else if (!strcmp(a, "--model")) {
+            VALUE();
+            cfg->model = val;
+        } else if (!strcmp(a, "--min-face")) {
+            VALUE();
+            if (parse_double(val, 12, 10000, &d) < 0)
+                BAD("--min-face: expected a size in pixels >= 12, got '%s'", val);
+            cfg->min_face = (float)d;
+        } else if (!strcmp(a, "--thresholds")) {
+            VALUE();
+            double t[3];
+            char c;
+            if (sscanf(val, "%lf,%lf,%lf%c", &t[0], &t[1], &t[2], &c) != 3)
+                BAD("--thresholds: expected T1,T2,T3 such as 0.6,0.7,0.7, got '%s'", val);
+            for (int k = 0; k < 3; k++) {
+                if (!(t[k] > 0 && t[k] < 1))
+                    BAD("--thresholds: each threshold must be between 0 and 1, got '%s'", val);
+                cfg->thresholds[k] = (float)t[k];
+            }
+        } else if (!strcmp(a, "--threads")) {
+            VALUE();
+            if (parse_long(val, 1, 256, &l) < 0)
+                BAD("--threads: expected 1..256, got '%s'", val);
+            cfg->threads = (int)l;
+        } else if (!strcmp(a, "--record")) {
+            VALUE();
+            cfg->record = val;
+        } else if (!strcmp(a, "--frames")) {
+            VALUE();
+            if (parse_long(val, 1, 1000000000L, &l) < 0)
+                BAD("--frames: expected a positive count, got '%s'", val);
+            cfg->frames = l;
+        } else if (!strcmp(a, "--fullscreen") && !val) {
+            cfg->fullscreen = 1;
+        } else if (!strcmp(a, "--headless") && !val) {
+            cfg->headless = 1;
+        } else if (!strcmp(a, "--json") && !val) {
+            cfg->json = 1;
+        } else if (!strcmp(a, "--list-devices") && !val) {
+            cfg->list_devices = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            BAD("unknown option '%s' (try --help)", argv[i]);
+        } else if (cfg->source) {
+            BAD("one source only: got '%s' and '%s'", cfg->source, a);
+        } else {
+            cfg->source = a;
+        }
+#undef VALUE
+    }
+    return 0;
+}
