@@ -21,14 +21,15 @@
 #include "mtcnn.h"
 #include "overlay.h"
 
-#define PROG "mtcam-detect"
+#define PROG        "mtcam-detect"
 #define MAX_THREADS 64
 
 static const char usage_text[] =
     "usage: " PROG " [options] IMAGE...\n"
     "Finds faces in JPEG, PNG and PPM/PGM images and prints one JSON object per image and\n"
     "line, in the order given:\n"
-    "  {\"image\": PATH, \"width\": W, \"height\": H, \"ms\": T, \"faces\": [{\"box\": [x1, y1, x2, y2],\n"
+    "  {\"image\": PATH, \"width\": W, \"height\": H, \"ms\": T, \"faces\": [{\"box\": [x1, y1, "
+    "x2, y2],\n"
     "   \"score\": S, \"landmarks\": [[x, y] x 5]}]}\n"
     "Coordinates are 0-based pixels, boxes inclusive; landmarks (left eye, right eye, nose,\n"
     "left and right mouth corner) appear when the last stage run gives them.\n"
@@ -140,9 +141,8 @@ static int parse_args(int argc, char **argv, detect_args *a)
             continue;
         }
         /* Options with a value: "--name value" or "--name=value". */
-        static const char *const with_value[] = {"--model", "--min-face", "--factor",
-                                                 "--thresholds", "--stages", "--threads",
-                                                 "--draw"};
+        static const char *const with_value[] = {
+            "--model", "--min-face", "--factor", "--thresholds", "--stages", "--threads", "--draw"};
         const char *name = NULL, *value = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t len = strlen(with_value[k]);
@@ -168,15 +168,16 @@ static int parse_args(int argc, char **argv, detect_args *a)
             if (parse_float(value, &a->opt.min_face) || a->opt.min_face < 12.0f ||
                 a->opt.min_face > 100000.0f)
                 return usage_error("--min-face '%s': expected a size in pixels from 12 to 100000 "
-                                   "(the nets see faces of 12 pixels and more)", value);
+                                   "(the nets see faces of 12 pixels and more)",
+                                   value);
         } else if (!strcmp(name, "--factor")) {
-            if (parse_float(value, &a->opt.factor) || a->opt.factor < 0.1f ||
-                a->opt.factor > 0.95f)
+            if (parse_float(value, &a->opt.factor) || a->opt.factor < 0.1f || a->opt.factor > 0.95f)
                 return usage_error("--factor '%s': expected a number from 0.1 to 0.95", value);
         } else if (!strcmp(name, "--thresholds")) {
             if (parse_thresholds(value, a->opt.thresholds))
                 return usage_error("--thresholds '%s': expected three numbers in [0, 1] "
-                                   "separated by commas, e.g. 0.6,0.7,0.7", value);
+                                   "separated by commas, e.g. 0.6,0.7,0.7",
+                                   value);
         } else if (!strcmp(name, "--stages")) {
             if (parse_int(value, &a->opt.stages) || a->opt.stages < 1 || a->opt.stages > 3)
                 return usage_error("--stages '%s': expected 1, 2 or 3", value);
@@ -438,8 +439,8 @@ static void *worker_main(void *arg)
         if (i >= w->args->n_images)
             break;
         image_result r = {0};
-        process_image(w->args, me->det, w->args->images[i],
-                      w->draw_paths ? w->draw_paths[i] : NULL, &r);
+        process_image(w->args, me->det, w->args->images[i], w->draw_paths ? w->draw_paths[i] : NULL,
+                      &r);
         pthread_mutex_lock(&w->lock);
         w->results[i] = r;
         w->results[i].done = 1;

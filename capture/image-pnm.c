@@ -10,7 +10,10 @@ typedef struct pnm_reader {
     size_t size, pos;
 } pnm_reader;
 
-static int is_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+static int is_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 /* Skips whitespace and '#' comments (which run to the end of the line). */
 static void skip_blanks(pnm_reader *r)
@@ -42,8 +45,8 @@ static int read_number(pnm_reader *r, unsigned long max, unsigned long *out)
         if (v > max)
             return -1;
     }
-    if (r->pos == start || (r->pos < r->size && !is_space(r->data[r->pos]) &&
-                            r->data[r->pos] != '#'))
+    if (r->pos == start ||
+        (r->pos < r->size && !is_space(r->data[r->pos]) && r->data[r->pos] != '#'))
         return -1;
     *out = v;
     return 0;
@@ -79,8 +82,10 @@ int capture__image_decode_pnm(const uint8_t *data, size_t size, const char *name
     if (rc > 0)
         return mtcam_set_error(MTCNN_EFORMAT, "%s: truncated %s header", name, fmt);
     if (rc < 0)
-        return mtcam_set_error(MTCNN_EFORMAT, "%s: bad %s header (size or maxval not a number "
-                               "in range)", name, fmt);
+        return mtcam_set_error(MTCNN_EFORMAT,
+                               "%s: bad %s header (size or maxval not a number "
+                               "in range)",
+                               name, fmt);
     if (maxval == 0)
         return mtcam_set_error(MTCNN_EFORMAT, "%s: bad %s header: maxval 0", name, fmt);
     rc = capture__image_check_size(name, (long long)width, (long long)height);
@@ -110,8 +115,8 @@ int capture__image_decode_pnm(const uint8_t *data, size_t size, const char *name
                     if (rc > 0)
                         return mtcam_set_error(MTCNN_EFORMAT, "%s: truncated %s data", name, fmt);
                     if (rc < 0)
-                        return mtcam_set_error(MTCNN_EFORMAT, "%s: bad %s sample at row %lu",
-                                               name, fmt, y);
+                        return mtcam_set_error(MTCNN_EFORMAT, "%s: bad %s sample at row %lu", name,
+                                               fmt, y);
                 } else if (sample_bytes == 2) {
                     v = (unsigned long)data[r.pos] << 8 | data[r.pos + 1]; /* big-endian */
                     r.pos += 2;

@@ -110,7 +110,10 @@ static void exp_palette_trns(int x, int y, uint8_t p[3])
     else
         memcpy(p, PAL[i], 3);
 }
-static void exp_gray2bit(int x, int y, uint8_t p[3]) { p[0] = p[1] = p[2] = (uint8_t)(85 * ((x / 12) % 4)); }
+static void exp_gray2bit(int x, int y, uint8_t p[3])
+{
+    p[0] = p[1] = p[2] = (uint8_t)(85 * ((x / 12) % 4));
+}
 
 /* JPEG at quality 95 of smooth gradients: small errors, a few larger at chroma edges. */
 static int jpeg_baseline(void) { return check_fixture("baseline.jpg", exp_rgb, 12, 2.0); }
@@ -118,15 +121,24 @@ static int jpeg_progressive(void) { return check_fixture("progressive.jpg", exp_
 static int jpeg_gray(void) { return check_fixture("gray.jpg", exp_gray, 4, 1.0); }
 static int png_rgb(void) { return check_fixture("rgb.png", exp_rgb, 0, 0); }
 static int png_gray(void) { return check_fixture("gray.png", exp_gray, 0, 0); }
-static int png_gray_alpha16(void) { return check_fixture("gray-alpha.png", exp_gray_alpha16, 0, 0); }
+static int png_gray_alpha16(void)
+{
+    return check_fixture("gray-alpha.png", exp_gray_alpha16, 0, 0);
+}
 static int png_palette(void) { return check_fixture("palette.png", exp_palette, 0, 0); }
-static int png_palette_trns(void) { return check_fixture("palette-trns.png", exp_palette_trns, 0, 0); }
+static int png_palette_trns(void)
+{
+    return check_fixture("palette-trns.png", exp_palette_trns, 0, 0);
+}
 static int png_rgba(void) { return check_fixture("rgba.png", exp_rgba, 0, 0); }
 static int png_rgb16(void) { return check_fixture("rgb16.png", exp_rgb16, 0, 0); }
 static int png_gray16(void) { return check_fixture("gray16.png", exp_gray16, 0, 0); }
 static int png_gray2bit(void) { return check_fixture("gray2bit.png", exp_gray2bit, 0, 0); }
 static int png_interlaced(void) { return check_fixture("interlaced.png", exp_rgb, 0, 0); }
-static int png_interlaced_rgba(void) { return check_fixture("interlaced-rgba.png", exp_rgba, 0, 0); }
+static int png_interlaced_rgba(void)
+{
+    return check_fixture("interlaced-rgba.png", exp_rgba, 0, 0);
+}
 static int pnm_p6(void) { return check_fixture("rgb.ppm", exp_rgb, 0, 0); }
 static int pnm_p5(void) { return check_fixture("gray.pgm", exp_gray, 0, 0); }
 static int pnm_p6_16bit(void) { return check_fixture("rgb16.ppm", exp_rgb16, 0, 0); }
@@ -264,7 +276,8 @@ static int jpeg_truncated(void)
     size_t n;
     uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
     CHECK(jpg);
-    int fails = expect_failure(jpg, n / 2, "cut.jpg", MTCNN_EFORMAT, "cut.jpg: truncated JPEG data");
+    int fails =
+        expect_failure(jpg, n / 2, "cut.jpg", MTCNN_EFORMAT, "cut.jpg: truncated JPEG data");
     /* Cut inside the headers too. */
     fails = fails || expect_failure(jpg, 40, "head.jpg", MTCNN_EFORMAT, "truncated JPEG data");
     free(jpg);
@@ -320,7 +333,8 @@ static int png_truncated(void)
     size_t n;
     uint8_t *png = slurp(fixture("rgba.png"), &n);
     CHECK(png);
-    int fails = expect_failure(png, n - 20, "cut.png", MTCNN_EFORMAT, "cut.png: truncated PNG data");
+    int fails =
+        expect_failure(png, n - 20, "cut.png", MTCNN_EFORMAT, "cut.png: truncated PNG data");
     fails = fails || expect_failure(png, 20, "head.png", MTCNN_EFORMAT, "truncated PNG data");
     free(png);
     return fails;
@@ -383,9 +397,9 @@ static int pnm_errors(void)
  * never a crash, hang or leak (the ASan build runs this too). */
 static int garbage_never_crashes(void)
 {
-    static const char *names[] = {"baseline.jpg", "progressive.jpg", "gray.jpg", "rgba.png",
-                                  "interlaced-rgba.png", "palette-trns.png", "rgb16.ppm",
-                                  "rgb-ascii.ppm"};
+    static const char *names[] = {"baseline.jpg", "progressive.jpg",     "gray.jpg",
+                                  "rgba.png",     "interlaced-rgba.png", "palette-trns.png",
+                                  "rgb16.ppm",    "rgb-ascii.ppm"};
     uint32_t seed = 12345;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t n;

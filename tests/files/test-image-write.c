@@ -120,7 +120,9 @@ static int png_roundtrip(void)
     }
     if (have_tool("ffprobe")) {
         CHECK_INT_EQ(run("test \"$(ffprobe -v error -show_entries stream=width,height,pix_fmt "
-                         "-of csv=p=0 '%s')\" = '37,23,rgb24'", path), 0);
+                         "-of csv=p=0 '%s')\" = '37,23,rgb24'",
+                         path),
+                     0);
         independent++;
     }
     mtcam_frame_free(&back);
@@ -150,12 +152,15 @@ static int jpeg_roundtrip(void)
     int independent = 0;
     if (have_tool("djpeg")) {
         /* djpeg writes a PPM whose header gives the size. */
-        CHECK_INT_EQ(run("djpeg -pnm '%s' | head -c 9 | tr '\\n' ' ' | grep -q '^P6 37 23'", path), 0);
+        CHECK_INT_EQ(run("djpeg -pnm '%s' | head -c 9 | tr '\\n' ' ' | grep -q '^P6 37 23'", path),
+                     0);
         independent++;
     }
     if (have_tool("ffprobe")) {
         CHECK_INT_EQ(run("test \"$(ffprobe -v error -show_entries stream=codec_name,width,height "
-                         "-of csv=p=0 '%s')\" = 'mjpeg,37,23'", path), 0);
+                         "-of csv=p=0 '%s')\" = 'mjpeg,37,23'",
+                         path),
+                     0);
         independent++;
     }
     mtcam_frame_free(&back);
@@ -185,7 +190,8 @@ static int jpeg_encoder(void)
         size_t size;
         CHECK_INT_EQ(render_image_jpeg_encode(enc, &f, 90, &data, &size), 0);
         CHECK(data == first);
-        CHECK(data[0] == 0xFF && data[1] == 0xD8 && data[size - 2] == 0xFF && data[size - 1] == 0xD9);
+        CHECK(data[0] == 0xFF && data[1] == 0xD8 && data[size - 2] == 0xFF &&
+              data[size - 1] == 0xD9);
         CHECK_MSG(capture_image_decode_jpeg(data, size, "frame", &back) == 0, "%s",
                   mtcam_last_error());
         CHECK(max_diff(&f, &back) <= 20);

@@ -53,11 +53,11 @@ static int padding_intact(const mtcam_frame *f)
     return 1;
 }
 
-#define CHECK_PIXEL(f, x, y, c)                                                               \
-    do {                                                                                      \
-        const uint8_t *p_ = (f)->data + (y) * (f)->stride + 3 * (x);                          \
-        CHECK_MSG(is((f), (x), (y), (c)), "pixel (%d,%d) = (%d,%d,%d), expected (%d,%d,%d)",  \
-                  (x), (y), p_[0], p_[1], p_[2], (c).r, (c).g, (c).b);                        \
+#define CHECK_PIXEL(f, x, y, c)                                                                    \
+    do {                                                                                           \
+        const uint8_t *p_ = (f)->data + (y) * (f)->stride + 3 * (x);                               \
+        CHECK_MSG(is((f), (x), (y), (c)), "pixel (%d,%d) = (%d,%d,%d), expected (%d,%d,%d)", (x),  \
+                  (y), p_[0], p_[1], p_[2], (c).r, (c).g, (c).b);                                  \
     } while (0)
 
 static mtcnn_face face_at(float x1, float y1, float x2, float y2, float score)
@@ -139,9 +139,12 @@ static int box_clipped(void)
     before.data = NULL;
     CHECK_INT_EQ(mtcam_frame_copy(&before, &f), 0);
     mtcnn_face none[] = {
-        face_at(200, 200, 300, 300, 0.9f),   face_at(-300, -300, -200, -200, 0.9f),
-        face_at(-1e30f, -1e30f, 1e30f, 1e30f, 0.9f), face_at(NAN, 5, 20, 20, 0.9f),
-        face_at(-INFINITY, -INFINITY, INFINITY, INFINITY, 0.9f), face_at(50, 50, 40, 40, 0.9f),
+        face_at(200, 200, 300, 300, 0.9f),
+        face_at(-300, -300, -200, -200, 0.9f),
+        face_at(-1e30f, -1e30f, 1e30f, 1e30f, 0.9f),
+        face_at(NAN, 5, 20, 20, 0.9f),
+        face_at(-INFINITY, -INFINITY, INFINITY, INFINITY, 0.9f),
+        face_at(50, 50, 40, 40, 0.9f),
     };
     render_overlay_draw_faces(&f, none, (int)(sizeof none / sizeof none[0]), &st);
     for (int y = 0; y < f.height; y++)
@@ -261,7 +264,8 @@ static int font_table(void)
                 n += bits[c - 32][y * 5 + x] = (uint8_t)render_font_pixel((char)c, x, y);
         CHECK_MSG((c == ' ') == (n == 0), "glyph '%c' has %d pixels", c, n);
         for (int d = 32; d < c; d++)
-            CHECK_MSG(memcmp(bits[c - 32], bits[d - 32], 35) != 0, "'%c' and '%c' look alike", c, d);
+            CHECK_MSG(memcmp(bits[c - 32], bits[d - 32], 35) != 0, "'%c' and '%c' look alike", c,
+                      d);
     }
     for (int y = 0; y < 7; y++)
         for (int x = 0; x < 5; x++)
@@ -284,7 +288,7 @@ static int score_label(void)
     /* Label above the box: height 7 + 2 pad = 9 -> rows 31..39, text at (31, 32). */
     const char *s = "0.988";
     int w = render_overlay_text_width(s, 1);
-    CHECK_PIXEL(&f, 30, 31, st.box);      /* label corner */
+    CHECK_PIXEL(&f, 30, 31, st.box); /* label corner */
     CHECK_PIXEL(&f, 30 + w + 1, 39, st.box);
     CHECK_PIXEL(&f, 30 + w + 2, 35, BG); /* just right of the label */
     CHECK_PIXEL(&f, 30, 30, BG);         /* just above */
@@ -365,9 +369,15 @@ static int auto_sizes(void)
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
-        {"box_edges", box_edges},     {"box_clipped", box_clipped}, {"landmarks", landmarks},
-        {"text", text},               {"font_table", font_table},   {"score_label", score_label},
-        {"candidates", candidates},   {"auto_sizes", auto_sizes},   {NULL, NULL},
+        {"box_edges", box_edges},
+        {"box_clipped", box_clipped},
+        {"landmarks", landmarks},
+        {"text", text},
+        {"font_table", font_table},
+        {"score_label", score_label},
+        {"candidates", candidates},
+        {"auto_sizes", auto_sizes},
+        {NULL, NULL},
     };
     return check_main(argc, argv, cases);
 }
