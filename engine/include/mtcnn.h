@@ -84,7 +84,8 @@ typedef struct mtcnn_image {
 } mtcnn_image;
 
 typedef struct mtcnn_options {
-    float min_face;      /* smallest face side searched, pixels (default 20, >= 12) */
+    float min_face;      /* smallest face side searched, pixels (default 20, >= 8; below 12
+                            the first pyramid level enlarges the image) */
     float factor;        /* pyramid scale step (default 0.709, in (0,1)) */
     float thresholds[3]; /* P/R/O-Net face-probability thresholds (0.6, 0.7, 0.7) */
     int stages;          /* 1 = P-Net only, 2 = up to R-Net, 3 = full cascade (default 3) */
