@@ -460,10 +460,13 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
         if (!shape_ok) {
             char want[64], got[64];
             dims_text(want, sizeof want, ti->ndim, ti->dims);
-            if (ndim > 4 || ndim == 0)
+            if (ndim > 4 || ndim == 0) {
                 snprintf(got, sizeof got, "%u dimensions", (unsigned)ndim);
-            else
+            } else {
                 dims_text(got, sizeof got, (int)ndim, dims);
+                if (strcmp(got, want) == 0) /* the dims past ndim are not zero */
+                    dims_text(got, sizeof got, 4, dims);
+            }
             return mtcam_set_error(MTCNN_EMODEL, "%s: tensor %s: wrong shape: expected %s, got %s",
                                    name, tname, want, got);
         }

@@ -391,6 +391,11 @@ static int wrong_shape(void)
     set32(e + E_NDIM, 2);
     fix_crc(buf, size);
     bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "expected 28x3x3x3, got 28x3");
+    set32(e + E_NDIM, 4);
+    set32(entry(buf, rnet_conv1 + 1) + E_DIMS + 4, 7); /* rnet.conv1.bias: 28 with junk after */
+    fix_crc(buf, size);
+    bad = bad || expect_refused(buf, size, MTCNN_EMODEL,
+                                "tensor rnet.conv1.bias: wrong shape: expected 28, got 28x7x0x0");
     set32(e + E_NDIM, 4000000000u);
     fix_crc(buf, size);
     bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "got 4000000000 dimensions");
