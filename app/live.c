@@ -402,8 +402,11 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
         last_present = mtcam_now_ns();
         if (new_frame && L->rec) {
             int prc = record_push(L->rec, &L->shown);
-            if (prc < 0)
+            if (prc < 0) {
                 stop_recording(L); /* says why on stderr, keeps it on the HUD */
+                if (cfg->headless && cfg->record)
+                    break; /* recording was the point of this run */
+            }
         }
         if (hooks && hooks->after_frame) {
             const char *ptrs[LIVE_HUD_MAX_LINES];
