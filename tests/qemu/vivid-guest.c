@@ -254,7 +254,10 @@ static int select_hdmi(int fd, int output, char *err, size_t esize)
         return -1;
     }
     int r = xioctl(fd, output ? VIDIOC_S_OUTPUT : VIDIOC_S_INPUT, &idx);
+#pragma GCC diagnostic push /* the kernel's macro leaves trailing fields to zero */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
     struct v4l2_dv_timings t = V4L2_DV_BT_CEA_640X480P59_94;
+#pragma GCC diagnostic pop
     if (r == 0)
         r = xioctl(fd, VIDIOC_S_DV_TIMINGS, &t);
     if (r != 0) {
