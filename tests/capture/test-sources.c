@@ -499,7 +499,7 @@ static int avi_from_ffmpeg(void)
     double mean = sum / (5.0 * 64 * 48 * 3);
     fprintf(stderr, "vs ffmpeg's decoding: mean |diff| %.3f, largest %d\n", mean, worst);
     /* two JPEG decoders differ only in chroma upsampling and IDCT rounding */
-    CHECK_MSG(mean < 1.5 && worst <= 40, "mean |diff| %.3f, largest %d", mean, worst);
+    CHECK_MSG(mean < 0.5 && worst <= 8, "mean |diff| %.3f, largest %d", mean, worst);
     return rc;
 }
 
