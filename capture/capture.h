@@ -25,9 +25,11 @@ void capture_options_default(capture_options *opt);
  * Timing: cameras stamp frames with the driver's monotonic time; files and the demo stamp
  * frame i with start + i / rate (start = the first read) and, unless as_fast_as_possible,
  * deliver it at that time. Rates: Y4M and AVI use the file's; a single image is repeated at
- * opt.fps (default 25; shown once when not looping), a folder shows opt.fps images a second (default 1), the demo runs at
- * opt.fps (default 25) and opt.width x opt.height (default 640x480). Sequence numbers count
- * frames from 0 and keep counting across loops. */
+ * opt.fps (default 25; shown once when not looping); a folder shows opt.fps images a second
+ * (default 1); the demo runs at opt.fps (default 25) and opt.width x opt.height (default
+ * 640x480). Sequence numbers count frames from 0 and keep counting across loops.
+ * Cameras: opt.width x opt.height (default 640x480) and opt.fps (default 30) are asked for;
+ * the camera's nearest is granted and capture_describe says what it was. */
 int capture_open(const char *spec, const capture_options *opt, capture_source **out);
 /* Waits up to timeout_ms for the next frame. On success *frame points to a frame owned by the
  * source, valid until the next read or close. MTCNN_EEOF at the end of a non-looping file,
