@@ -77,6 +77,8 @@ static void summary_table(FILE *out, const eval_report *rep)
         TROW("FDDB continuous score per face", r->continuous_op, "%.4f");
     else
         TROW("mean overlap of hits", r->mean_overlap_op, "%.3f");
+    if (r0->width_iod[1] == r0->width_iod[1])
+        TROW("hit box width / IOD, median", r->width_iod[1], "%.2f");
     for (int b = 0; b < s->n_buckets; b++) {
         char lab[64], line[160];
         eval__bucket_label(s, b, lab, sizeof lab);
@@ -155,7 +157,7 @@ static void bucket_bars(FILE *out, const eval_report *rep, int ap)
     for (int b = 0; b < s->n_buckets; b++) {
         char lab[48];
         eval__bucket_label(s, b, lab, sizeof lab);
-        snprintf(cats[b], sizeof cats[b], "%s (n=%d)", lab,
+        snprintf(cats[b], sizeof cats[b], "%s\n%d faces", lab,
                  rep->models[0].result->buckets[b].n_faces);
         cat_ptrs[b] = cats[b];
     }
@@ -174,10 +176,8 @@ static void bucket_bars(FILE *out, const eval_report *rep, int ap)
     svg_chart c = {.title = title, .xlabel = s->size_by_iod ? "inter-ocular distance"
                                                             : "face size (longer box side)",
                    .ylabel = ap ? "average precision" : "recall", .xmin = 0, .xmax = 1,
-                   .ymin = 0, .ymax = 1.1, .xtick = 1, .ytick = 0.1, .width = 600,
-                   .height = 400, .legend_right = 1, .legend_top = 1};
-    /* Leave the top row free for the legend: the axis runs to 1.1 but is labelled to 1. */
-    c.ymax = 1.2;
+                   .ymin = 0, .ymax = 1.08, .xtick = 1, .ytick = 0.1, .width = 600,
+                   .height = 440, .legend_above = 1};
     svg_bar_chart(out, &c, cat_ptrs, s->n_buckets, bars, rep->n_models);
 }
 
@@ -231,14 +231,14 @@ static void point_bars(FILE *out, const eval_report *rep)
         bars[m] = (svg_bars){.label = rep->models[m].label, .color = palette[m],
                              .values = values[m]};
     }
-    /* A round axis top with room for the legend above the bars. */
+    /* A round axis top with room for the value labels. */
     double ymax = 0.02;
-    while (ymax < top * 1.35)
+    while (ymax < top * 1.1)
         ymax += 0.02;
     svg_chart c = {.title = "Landmark error per point (mean over hits)", .xlabel = "point",
                    .ylabel = "NME (/ inter-ocular distance)", .xmin = 0, .xmax = 1, .ymin = 0,
                    .ymax = ymax, .xtick = 1, .ytick = ymax > 0.1 ? 0.02 : 0.01, .width = 600,
-                   .height = 400, .legend_right = 1, .legend_top = 1};
+                   .height = 440, .legend_above = 1};
     svg_bar_chart(out, &c, cats, n_cat, bars, rep->n_models);
 }
 

@@ -97,6 +97,11 @@ void eval_report_text(FILE *out, const eval_report *rep)
         ROW("FDDB continuous score / face", r->continuous_op, "%.4f");
     else
         ROW("mean overlap of hits", r->mean_overlap_op, "%.3f");
+    if (r0->width_iod[1] == r0->width_iod[1]) {
+        ROW("hit box width / IOD, 5th pct", r->width_iod[0], "%.2f");
+        ROW("hit box width / IOD, median", r->width_iod[1], "%.2f");
+        ROW("hit box width / IOD, 95th pct", r->width_iod[2], "%.2f");
+    }
     for (int b = 0; b < s->n_buckets; b++) {
         char lab[64], line[96];
         eval__bucket_label(s, b, lab, sizeof lab);
@@ -240,7 +245,10 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
                     {"fp_per_image", r->fp_per_image},
                     {"ap", r->ap},
                     {"mean_overlap", r->mean_overlap_op},
-                    {"continuous_score", r->continuous_op}};
+                    {"continuous_score", r->continuous_op},
+                    {"width_per_iod_p05", r->width_iod[0]},
+                    {"width_per_iod_median", r->width_iod[1]},
+                    {"width_per_iod_p95", r->width_iod[2]}};
         for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
             fprintf(out, ", \"%s\": ", nums[i].k);
             json_num(out, nums[i].v);

@@ -51,6 +51,8 @@ typedef struct eval_result {
     eval_pr pr;
     double mean_overlap_op; /* mean rule quality of the hits (IoU / FDDB region overlap) */
     double continuous_op;   /* FDDB continuous score: sum of hit overlaps / counted faces */
+    double width_iod[3];    /* hit box width / annotated IOD: 5th, 50th, 95th percentile
+                               (how the detector's boxes scale with the eyes; NaN without eyes) */
     int n_buckets;
     eval_bucket buckets[EVAL_MAX_BUCKETS];
     /* landmarks: faces hit at the operating point whose points can be compared */

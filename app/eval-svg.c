@@ -10,7 +10,7 @@
 #define MARGIN_L 64
 #define MARGIN_R 18
 #define MARGIN_T 34
-#define MARGIN_B 52
+#define MARGIN_B 58
 #define FONT "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
 void svg_escape(FILE *out, const char *text)
@@ -52,7 +52,7 @@ static void tick_label(char *buf, size_t size, double v, double step)
 static void open_svg(FILE *out, const svg_chart *c, frame_px *f)
 {
     f->x0 = MARGIN_L;
-    f->y0 = MARGIN_T;
+    f->y0 = MARGIN_T + (c->legend_above ? 24 : 0);
     f->x1 = c->width - MARGIN_R;
     f->y1 = c->height - MARGIN_B;
     fprintf(out,
@@ -118,16 +118,34 @@ static void draw_legend(FILE *out, const svg_chart *c, const frame_px *f, const 
 {
     if (n <= 0)
         return;
+    /* Text width estimated at 7 px a character (12 px sans); no layout engine here. */
+    double text_w[16], total = 0;
     size_t longest = 0;
     for (int i = 0; i < n; i++) {
         size_t len = labels[i] ? strlen(labels[i]) : 0;
         longest = len > longest ? len : longest;
+        text_w[i] = 7.0 * (double)len;
+        total += 36 + text_w[i] + 18;
+    }
+    fprintf(out, "<g class=\"legend\">\n");
+    if (c->legend_above) {
+        double x = 0.5 * (f->x0 + f->x1) - 0.5 * total, y = f->y0 - 12;
+        for (int i = 0; i < n; i++) {
+            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"10\" fill=\"%s\"/>",
+                    x, y - 9, colors[i]);
+            fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#222\">", x + 28, y);
+            svg_escape(out, labels[i]);
+            fprintf(out, "</text>\n");
+            x += 36 + text_w[i] + 18;
+        }
+        fprintf(out, "</g>\n");
+        return;
     }
     double w = 40 + 7.0 * (double)longest, h = 8 + 18.0 * n;
     double x = c->legend_right ? f->x1 - w - 10 : f->x0 + 10;
     double y = c->legend_top ? f->y0 + 10 : f->y1 - h - 10;
-    fprintf(out, "<g class=\"legend\">\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                 "height=\"%.1f\" fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#bbb\"/>\n",
+    fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ffffff\" "
+                 "fill-opacity=\"0.9\" stroke=\"#bbb\"/>\n",
             x, y, w, h);
     for (int i = 0; i < n; i++) {
         double ly = y + 14 + 18.0 * i;
@@ -220,9 +238,18 @@ void svg_bar_chart(FILE *out, const svg_chart *c, const char *const *categories,
                          "fill=\"#222\">%s</text>\n",
                     x + 0.5 * bar_w, top - 3, label);
         }
+        char line[128];
+        const char *cat = categories[g], *nl = strchr(cat, '\n');
+        snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - cat) : (int)strlen(cat), cat);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\">",
-                gx + 0.5 * group_w, f.y1 + 19);
-        svg_escape(out, categories[g]);
+                gx + 0.5 * group_w, f.y1 + 17);
+        svg_escape(out, line);
+        if (nl) {
+            fprintf(out, "<tspan x=\"%.1f\" dy=\"14\" font-size=\"11\" fill=\"#777\">",
+                    gx + 0.5 * group_w);
+            svg_escape(out, nl + 1);
+            fprintf(out, "</tspan>");
+        }
         fprintf(out, "</text>\n");
     }
     const char *labels[16], *colors[16];

@@ -12,6 +12,7 @@ typedef struct svg_chart {
     int width, height;    /* pixels of the whole SVG */
     int legend_right;     /* legend in the lower right corner (else lower left) */
     int legend_top;       /* ... in the upper row instead of the lower */
+    int legend_above;     /* legend in one row above the plot area, outside it */
 } svg_chart;
 
 typedef struct svg_series {
@@ -33,7 +34,8 @@ typedef struct svg_bars {
     const double *values; /* one per category; NaN = no bar ("n/a") */
 } svg_bars;
 
-/* Grouped bars: one group per category, one bar per series in each group, value on top. */
+/* Grouped bars: one group per category, one bar per series in each group, value on top.
+ * A '\n' in a category name starts a second line. */
 void svg_bar_chart(FILE *out, const svg_chart *c, const char *const *categories, int n_cat,
                    const svg_bars *s, int n);
 

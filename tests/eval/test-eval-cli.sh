@@ -1,0 +1,124 @@
+#!/bin/sh
+# test-eval-cli.sh EVAL MODEL SHARED CASE - mtcam-eval run as a user would.
+#   usage: bad flags exit 2 with one line on stderr; --help exits 0; a data set whose files are
+#          missing exits 1 with one line naming the file. Needs nothing else.
+#   dlib:  (needs MODEL and SHARED) the original weights on dlib's testing set, twice side by
+#          side (1 and 2 threads): the JSON parses, both columns agree, and the figures are the
+#          ones measured when this test was written (every face found, no false positive,
+#          landmark NME ~0.057); the HTML holds the charts (rendered by rsvg-convert when
+#          installed). An image missing from the set exits 1 naming it.
+# Exit 0 pass, 1 fail, 77 skip.
+set -u
+eval_bin=$1 model=$2 shared=$3 case=$4
+tmp=$(mktemp -d /tmp/mtcam-eval-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run_expect STATUS ARGS...: checks the exit status and, for failures, that stderr is one line
+# starting with "mtcam-eval: ".
+run_expect() {
+    want=$1; shift
+    "$eval_bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "mtcam-eval $*: exit $got, expected $want; stderr: $(cat "$tmp/err")"
+    if [ "$want" -ne 0 ]; then
+        [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "mtcam-eval $*: stderr is not one line: $(cat "$tmp/err")"
+        grep -q '^mtcam-eval: ' "$tmp/err" || fail "mtcam-eval $*: stderr lacks the program name"
+    fi
+}
+
+case $case in
+usage)
+    r=$tmp
+    run_expect 2
+    run_expect 2 --root "$r"
+    grep -q -- "--dataset" "$tmp/err" || fail "no word about the missing --dataset"
+    run_expect 2 --dataset voc --root "$r"
+    grep -q "'voc'" "$tmp/err" || fail "the error does not name the value"
+    run_expect 2 --dataset dlib
+    run_expect 2 --dataset dlib --root "$r" --limit 0
+    run_expect 2 --dataset dlib --root "$r" --limit 5x
+    run_expect 2 --dataset dlib --root "$r" --subset -3
+    run_expect 2 --dataset dlib --root "$r" --seed abc
+    run_expect 2 --dataset dlib --root "$r" --thresholds 0.6,0.7
+    run_expect 2 --dataset dlib --root "$r" --thresholds 0.6,0.7,1.5
+    run_expect 2 --dataset dlib --root "$r" --sweep-threshold 0.9
+    run_expect 2 --dataset dlib --root "$r" --min-face 5
+    run_expect 2 --dataset dlib --root "$r" --factor nan
+    run_expect 2 --dataset dlib --root "$r" --iou 0
+    run_expect 2 --dataset dlib --root "$r" --width-range 4,1.2
+    run_expect 2 --dataset dlib --root "$r" --threads 0
+    run_expect 2 --dataset dlib --root "$r" --label a --label b --model m
+    run_expect 2 --dataset dlib --root "$r" --no-such-flag 1
+    run_expect 2 --dataset dlib --root "$r" stray
+    run_expect 2 --dataset dlib --root
+    run_expect 0 --help
+    grep -q -- "--sweep-threshold" "$tmp/out" || fail "--help does not describe --sweep-threshold"
+    # Missing data set files: one line naming the file, exit 1 (before any model is needed).
+    for d in caltech mtfl dlib wider fddb; do
+        run_expect 1 --dataset $d --root "$tmp/absent"
+        grep -q "$tmp/absent" "$tmp/err" || fail "$d: the error does not name the file: $(cat "$tmp/err")"
+    done
+    run_expect 1 --dataset dlib --root "$r" --list "$tmp/none.xml"
+    grep -q "none.xml" "$tmp/err" || fail "the error does not name the list"
+    printf '<dataset><images><image file="a.jpg"><box top="1"/></image></images></dataset>\n' >"$tmp/bad.xml"
+    run_expect 1 --dataset dlib --root "$r" --list "$tmp/bad.xml"
+    grep -q "bad.xml:1: <box> without the 'left' attribute" "$tmp/err" || fail "bad XML: $(cat "$tmp/err")"
+    ;;
+dlib)
+    dlib=$shared/data/dlib-faces
+    [ -f "$dlib/testing_with_face_landmarks.xml" ] || { echo "SKIP: $dlib not found (../shared)"; exit 77; }
+    [ -f "$model" ] || { echo "SKIP: $model not found (made by the test original_model.convert from ../shared)"; exit 77; }
+    run_expect 0 --dataset dlib --root "$dlib" --model "$model" --label one --threads 1 \
+        --model "$model" --label two --json "$tmp/r.json" --html "$tmp/r.html" --quiet
+    python3 - "$tmp/r.json" <<'EOF' || fail "JSON figures"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["dataset"]["images"] == 5 and r["dataset"]["faces"] == 25, r["dataset"]
+a, b = r["models"]
+assert a["label"] == "one" and b["label"] == "two"
+for k in ("recall", "fp_per_image", "ap"):
+    assert a["detection"][k] == b["detection"][k], (k, a["detection"][k], b["detection"][k])
+d, l = a["detection"], a["landmarks"]
+assert d["recall"] == 1.0 and d["fp_per_image"] == 0.0 and d["ap"] == 1.0, d
+assert 0.6 < d["mean_overlap"] < 0.8, d["mean_overlap"]
+assert l["faces"] == 25 and 0.04 < l["nme"] < 0.075, l
+assert l["failure_rate_0.1"] <= 0.08, l
+assert set(l["nme_per_point"]) == {"left_eye", "right_eye", "nose", "left_mouth", "right_mouth"}
+assert a["speed"]["median_ms"] > 0
+EOF
+    # Two threads give the same figures as one.
+    run_expect 0 --dataset dlib --root "$dlib" --model "$model" --threads 2 --json "$tmp/t2.json" --quiet
+    python3 - "$tmp/r.json" "$tmp/t2.json" <<'EOF' || fail "threads change the figures"
+import json, sys
+a = json.load(open(sys.argv[1]))["models"][0]
+b = json.load(open(sys.argv[2]))["models"][0]
+for part in ("detection", "landmarks"):
+    for k, v in a[part].items():
+        assert v == b[part][k], (part, k, v, b[part][k])
+EOF
+    grep -q '^<!DOCTYPE html>' "$tmp/r.html" || fail "the HTML report lacks its doctype"
+    [ "$(grep -c '<svg ' "$tmp/r.html")" -eq 9 ] || fail "the HTML report does not hold 9 charts"
+    ! grep -q '<script' "$tmp/r.html" || fail "the HTML report holds a script"
+    grep -q 'recall' "$tmp/out" || fail "no summary on stdout"
+    if command -v rsvg-convert >/dev/null 2>&1; then
+        python3 - "$tmp/r.html" "$tmp" <<'EOF' || fail "SVG extraction"
+import re, sys
+s = open(sys.argv[1]).read()
+for i, v in enumerate(re.findall(r'<svg .*?</svg>', s, re.S)):
+    open(f"{sys.argv[2]}/c{i}.svg", "w").write(v)
+EOF
+        for f in "$tmp"/c*.svg; do
+            rsvg-convert "$f" -o "$f.png" || fail "rsvg-convert rejects $f"
+        done
+    fi
+    # An image listed but absent.
+    sed 's/2008_002470.jpg/no-such-image.jpg/' "$dlib/testing_with_face_landmarks.xml" >"$tmp/missing.xml"
+    run_expect 1 --dataset dlib --root "$dlib" --list "$tmp/missing.xml" --model "$model" --quiet
+    grep -q "no-such-image.jpg" "$tmp/err" || fail "the error does not name the image: $(cat "$tmp/err")"
+    ;;
+*)
+    fail "unknown case $case"
+    ;;
+esac
+exit 0
