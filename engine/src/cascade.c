@@ -1,6 +1,7 @@
 /* cascade.c - the three stages of MTCNN and the glue between them, exactly as the original
  * (docs: ../shared/docs/mtcnn-spec.md sections 4-7). */
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "clock.h"
@@ -8,6 +9,7 @@
 #include "err.h"
 #include "model.h"
 #include "net.h"
+#include "pool.h"
 
 /* Makes room for `need` boxes in d->boxes[which], keeping the first `have`. */
 static mtcnn__box *boxes_room(mtcnn_detector *d, int which, int have, int need)
@@ -60,6 +62,108 @@ static int publish(mtcnn_detector *d, mtcnn__buf *dst, int *count, const mtcnn__
     return 0;
 }
 
+/* ---- work spread over the detector's pool ------------------------------------------------
+ * Stage 1 runs as one job of (pyramid level, band of output rows) tasks: each task resamples
+ * the level rows its band reads and runs P-Net on them into that level's maps. Stages 2 and 3
+ * run as jobs of crop batches. Every task writes only its own rows / boxes and its own
+ * thread's scratch, and per output value the arithmetic does not depend on the split, so the
+ * results are identical for any thread count. */
+
+typedef struct pnet_level {
+    double scale;
+    int hs, ws, ho, wo;
+    size_t map; /* offset of the level's prob map in d->maps; 4 reg planes follow */
+} pnet_level;
+
+typedef struct pnet_band {
+    int level, r0, r1; /* output rows [r0, r1) */
+} pnet_band;
+
+typedef struct pnet_job {
+    mtcnn_detector *d;
+    const mtcnn__src *src;
+    const pnet_level *lv;
+    const pnet_band *band;
+    float *maps;
+    atomic_int err;
+} pnet_job;
+
+static void pnet_task(void *ctx, int task, int worker)
+{
+    pnet_job *j = ctx;
+    mtcnn_detector *d = j->d;
+    mtcnn__thread_scratch *ts = &d->ts[worker];
+    const pnet_band *bd = &j->band[task];
+    const pnet_level *L = &j->lv[bd->level];
+    const size_t plane = (size_t)L->ho * L->wo;
+    float *prob = j->maps + L->map, *reg = prob + plane;
+    const int64_t t0 = mtcam_now_ns();
+    int rc = 0;
+    if (mtcnn__net_hwc(d->k)) {
+        /* Band rows [r0, r1) read level rows [2 r0, 2 r1 + 10): a P-Net on that strip. */
+        const int y0 = 2 * bd->r0, y1 = 2 * bd->r1 + 10 < L->hs ? 2 * bd->r1 + 10 : L->hs;
+        const int h = y1 - y0;
+        float *in = mtcnn__buf_reserve(&ts->level, (size_t)3 * h * L->ws * sizeof(float));
+        float *scratch = mtcnn__buf_reserve(&ts->net, mtcnn__pnet_scratch_floats(h, L->ws) * sizeof(float));
+        if (!in || !scratch)
+            rc = MTCNN_ENOMEM;
+        if (!rc)
+            rc = mtcnn__resample_normalise_hwc(d->k, j->src, 0, 0, j->src->width,
+                                               j->src->height, L->ws, L->hs, y0, y1, in,
+                                               &ts->resample);
+        const int64_t t1 = mtcam_now_ns();
+        if (!rc)
+            ts->macs += mtcnn__pnet_forward_hwc(d->model, d->k, in, h, L->ws, scratch,
+                                                prob + (size_t)bd->r0 * L->wo,
+                                                reg + (size_t)bd->r0 * L->wo, plane);
+        ts->ms_a += (t1 - t0) * 1e-6;
+        ts->ms_b += mtcam_ms_since(t1);
+    } else {
+        /* The reference path: whole levels, planar. The level stays in float: the
+         * reference results are reproduced exactly that way (rounding the level to 8 bits,
+         * as a uint8 resize would, moves test2's box by more than a pixel). */
+        float *level = mtcnn__buf_reserve(&ts->level, (size_t)3 * L->hs * L->ws * sizeof(float));
+        float *scratch = mtcnn__buf_reserve(&ts->net, mtcnn__pnet_scratch_floats(L->hs, L->ws) * sizeof(float));
+        if (!level || !scratch)
+            rc = MTCNN_ENOMEM;
+        if (!rc)
+            rc = mtcnn__resample_normalise(j->src, 0, 0, j->src->width, j->src->height, L->ws,
+                                           L->hs, level, &ts->resample);
+        const int64_t t1 = mtcam_now_ns();
+        if (!rc)
+            ts->macs += mtcnn__pnet_forward(d->model, d->k, level, L->hs, L->ws, scratch, prob,
+                                            reg);
+        ts->ms_a += (t1 - t0) * 1e-6;
+        ts->ms_b += mtcam_ms_since(t1);
+    }
+    if (rc)
+        atomic_store(&j->err, rc);
+}
+
+/* Clears the per-thread accumulators before a job. */
+static void ts_reset(mtcnn_detector *d)
+{
+    for (int i = 0; i < d->n_threads; i++)
+        d->ts[i].ms_a = d->ts[i].ms_b = d->ts[i].macs = 0;
+}
+
+/* Splits a job's wall time between its two phases in the ratio of the threads' summed
+ * times (with one thread that is the measured time of each); sums the MACs. */
+static void ts_collect(mtcnn_detector *d, double wall_ms, double *ms_a, double *ms_b,
+                       double *macs)
+{
+    double a = 0, b = 0, m = 0;
+    for (int i = 0; i < d->n_threads; i++)
+        a += d->ts[i].ms_a, b += d->ts[i].ms_b, m += d->ts[i].macs;
+    const double sum = a + b;
+    if (ms_a)
+        *ms_a += sum > 0 ? wall_ms * a / sum : 0;
+    if (ms_b)
+        *ms_b += sum > 0 ? wall_ms * b / sum : wall_ms;
+    if (macs)
+        *macs += m;
+}
+
 /* Stage 1: pyramid + P-Net proposals. Leaves the boxes in d->boxes[0]; returns their count. */
 static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
 {
@@ -67,33 +171,59 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
     double scales[MTCNN__MAX_SCALES];
     const int ns = mtcnn__pyramid_scales(src->width, src->height, o->min_face, o->factor, scales);
     d->stats.n_scales = ns;
-    int total = 0;
-    double ms_resize = 0, ms_net = 0, ms_nms = 0;
+    pnet_level lv[MTCNN__MAX_SCALES];
+    size_t map_floats = 0;
+    double cost = 0;
     for (int si = 0; si < ns; si++) {
-        const double s = scales[si];
-        const int hs = (int)ceil(src->height * s), ws = (int)ceil(src->width * s);
-        int64_t t0 = mtcam_now_ns();
-        float *level = mtcnn__buf_reserve(&d->level, (size_t)3 * hs * ws * sizeof(float));
-        if (!level)
-            return MTCNN_ENOMEM;
-        /* The level stays in float: the reference results are reproduced exactly that way
-         * (rounding the level to 8 bits, as a uint8 resize would, moves test2's box by
-         * more than a pixel). */
-        int rc = mtcnn__resample_normalise(src, 0, 0, src->width, src->height, ws, hs, level,
-                                           &d->resample);
-        if (rc)
-            return rc;
-        int64_t t1 = mtcam_now_ns();
-        const int ho = mtcnn__pnet_out(hs), wo = mtcnn__pnet_out(ws);
-        const size_t plane = (size_t)ho * wo;
-        float *scratch = mtcnn__buf_reserve(&d->net, mtcnn__pnet_scratch_floats(hs, ws) * sizeof(float));
-        float *maps = mtcnn__buf_reserve(&d->maps, 5 * plane * sizeof(float));
-        if (!scratch || !maps)
-            return MTCNN_ENOMEM;
-        float *prob = maps, *reg = maps + plane;
-        d->stats.pnet_macs += mtcnn__pnet_forward(d->model, d->k, level, hs, ws, scratch, prob, reg);
-        int64_t t2 = mtcam_now_ns();
+        pnet_level *L = &lv[si];
+        L->scale = scales[si];
+        L->hs = (int)ceil(src->height * L->scale);
+        L->ws = (int)ceil(src->width * L->scale);
+        L->ho = mtcnn__pnet_out(L->hs);
+        L->wo = mtcnn__pnet_out(L->ws);
+        L->map = map_floats;
+        map_floats += (size_t)5 * L->ho * L->wo;
+        cost += (double)L->hs * L->ws;
+    }
+    /* Bands: one per level with one thread (no rows computed twice); with more, levels
+     * bigger than a share of the work are cut so the threads finish together. */
+    const int hwc = mtcnn__net_hwc(d->k), threads = d->n_threads;
+    int n_bands = 0;
+    for (int si = 0; si < ns; si++) {
+        const double c = (double)lv[si].hs * lv[si].ws;
+        int nb = hwc && threads > 1 ? (int)ceil(c / (cost / (2.0 * threads)) - 0.25) : 1;
+        nb = nb < 1 ? 1 : nb > lv[si].ho ? lv[si].ho : nb;
+        n_bands += nb;
+    }
+    pnet_band *band = mtcnn__buf_reserve(&d->bands, (size_t)n_bands * sizeof *band);
+    float *maps = mtcnn__buf_reserve(&d->maps, map_floats * sizeof(float));
+    if (!band || !maps)
+        return MTCNN_ENOMEM;
+    n_bands = 0;
+    for (int si = 0; si < ns; si++) {
+        const double c = (double)lv[si].hs * lv[si].ws;
+        int nb = hwc && threads > 1 ? (int)ceil(c / (cost / (2.0 * threads)) - 0.25) : 1;
+        nb = nb < 1 ? 1 : nb > lv[si].ho ? lv[si].ho : nb;
+        for (int b = 0; b < nb; b++)
+            band[n_bands++] = (pnet_band){si, lv[si].ho * b / nb, lv[si].ho * (b + 1) / nb};
+    }
+    pnet_job job = {.d = d, .src = src, .lv = lv, .band = band, .maps = maps};
+    atomic_init(&job.err, 0);
+    ts_reset(d);
+    const int64_t tj = mtcam_now_ns();
+    mtcnn__pool_run(d->pool, pnet_task, &job, n_bands);
+    ts_collect(d, mtcam_ms_since(tj), &d->stats.ms_pyramid, &d->stats.ms_pnet,
+               &d->stats.pnet_macs);
+    if (atomic_load(&job.err))
+        return atomic_load(&job.err);
 
+    const int64_t tn = mtcam_now_ns();
+    int total = 0;
+    for (int si = 0; si < ns; si++) {
+        const double s = lv[si].scale;
+        const int ho = lv[si].ho, wo = lv[si].wo;
+        const size_t plane = (size_t)ho * wo;
+        const float *prob = maps + lv[si].map, *reg = prob + plane;
         /* Candidates: every cell over t1 maps back to its 12x12 window in the image. The
          * original transposes the regression maps when exactly one cell passes; the spec
          * says to treat that case like any other, as done here. */
@@ -135,11 +265,8 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
             memcpy(nb, tmp, (size_t)kept * sizeof *nb);
             total += kept;
         }
-        int64_t t3 = mtcam_now_ns();
-        ms_resize += (t1 - t0) * 1e-6;
-        ms_net += (t2 - t1) * 1e-6;
-        ms_nms += (t3 - t2) * 1e-6;
     }
+    const double ms_nms = mtcam_ms_since(tn);
     int64_t t0 = mtcam_now_ns();
     /* Across scales: NMS 0.7, then the P-Net regression (side without +1), square, truncate. */
     total = nms_compact(d, 0, total, 0.7, 0);
@@ -151,28 +278,107 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
         mtcnn__rerec(&b[i]);
         mtcnn__fix(&b[i]);
     }
-    d->stats.ms_pyramid += ms_resize;
-    d->stats.ms_pnet += ms_net;
     d->stats.ms_nms += ms_nms + mtcam_ms_since(t0);
     return total;
+}
+
+/* Crop batches for R-Net (side 24) and O-Net (side 48): crops cut per thread, then the
+ * net over the batch; out gets `out_n` floats per box. */
+typedef struct box_job {
+    mtcnn_detector *d;
+    const mtcnn__src *src;
+    const mtcnn__box *b;
+    int n, chunk, side, onet;
+    float *out;
+    atomic_int err;
+} box_job;
+
+/* One crop in the layout the net path wants (CHW for the reference, HWC for the fast one). */
+static int crop_for_net(mtcnn_detector *d, mtcnn__thread_scratch *ts, const mtcnn__src *src,
+                        const mtcnn__box *b, int side, float *in)
+{
+    const int x1 = (int)b->x1, y1 = (int)b->y1, x2 = (int)b->x2, y2 = (int)b->y2;
+    const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
+    if (tw <= 0 || th <= 0) {
+        /* A degenerate box is an all-black patch. */
+        for (int i = 0; i < 3 * side * side; i++)
+            in[i] = -127.5f * 0.0078125f;
+        return 0;
+    }
+    if (mtcnn__net_hwc(d->k))
+        return mtcnn__resample_normalise_hwc(d->k, src, x1 - 1, y1 - 1, tw, th, side, side, 0,
+                                             side, in, &ts->resample);
+    return mtcnn__resample_normalise(src, x1 - 1, y1 - 1, tw, th, side, side, in,
+                                     &ts->resample);
+}
+
+static void box_task(void *ctx, int task, int worker)
+{
+    box_job *j = ctx;
+    mtcnn_detector *d = j->d;
+    mtcnn__thread_scratch *ts = &d->ts[worker];
+    const int i0 = task * j->chunk, i1 = i0 + j->chunk < j->n ? i0 + j->chunk : j->n;
+    const int m = i1 - i0, px = 3 * j->side * j->side;
+    const size_t scratch_floats = j->onet ? mtcnn__onet_batch_scratch_floats(m)
+                                          : mtcnn__rnet_batch_scratch_floats(m);
+    float *crops = mtcnn__buf_reserve(&ts->level, (size_t)m * px * sizeof(float));
+    float *scratch = mtcnn__buf_reserve(&ts->net, scratch_floats * sizeof(float));
+    int rc = crops && scratch ? 0 : MTCNN_ENOMEM;
+    const int64_t t0 = mtcam_now_ns();
+    for (int i = i0; i < i1 && !rc; i++) {
+        mtcnn__box q = j->b[i];
+        if (j->onet)
+            mtcnn__fix(&q);
+        rc = crop_for_net(d, ts, j->src, &q, j->side, crops + (size_t)(i - i0) * px);
+    }
+    const int64_t t1 = mtcam_now_ns();
+    if (!rc && j->onet)
+        mtcnn__onet_forward_batch(d->model, d->k, crops, m, scratch,
+                                  j->out + (size_t)i0 * MTCNN__ONET_OUT);
+    else if (!rc)
+        mtcnn__rnet_forward_batch(d->model, d->k, crops, m, scratch,
+                                  j->out + (size_t)i0 * MTCNN__RNET_OUT);
+    ts->ms_a += (t1 - t0) * 1e-6;
+    ts->ms_b += mtcam_ms_since(t1);
+    if (rc)
+        atomic_store(&j->err, rc);
+}
+
+/* Runs R-Net (onet 0) or O-Net (1) on the n boxes of d->boxes[0]; returns the outputs. */
+static float *run_box_net(mtcnn_detector *d, const mtcnn__src *src, int n, int onet, int *rc)
+{
+    const int out_n = onet ? MTCNN__ONET_OUT : MTCNN__RNET_OUT;
+    float *out = mtcnn__buf_reserve(&d->netout, (size_t)n * out_n * sizeof(float));
+    if (!out) {
+        *rc = MTCNN_ENOMEM;
+        return NULL;
+    }
+    /* Batches big enough that the FC weights are read once for many crops, small enough
+     * that every thread gets some (the chunk never changes a box's result). */
+    const int max_chunk = onet ? 16 : 32;
+    int chunk = d->n_threads > 1 ? (n + 2 * d->n_threads - 1) / (2 * d->n_threads) : max_chunk;
+    chunk = chunk < 1 ? 1 : chunk > max_chunk ? max_chunk : chunk;
+    box_job job = {.d = d, .src = src, .b = d->boxes[0].p, .n = n, .chunk = chunk,
+                   .side = onet ? 48 : 24, .onet = onet, .out = out};
+    atomic_init(&job.err, 0);
+    ts_reset(d);
+    mtcnn__pool_run(d->pool, box_task, &job, (n + chunk - 1) / chunk);
+    *rc = atomic_load(&job.err);
+    return *rc ? NULL : out;
 }
 
 /* Stage 2: R-Net on the n boxes in d->boxes[0]. Returns the survivors' count. */
 static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
 {
     int64_t t0 = mtcam_now_ns();
-    float *scratch = mtcnn__buf_reserve(&d->net, (MTCNN__RNET_SCRATCH_FLOATS + 3 * 24 * 24) * sizeof(float));
-    if (!scratch)
-        return MTCNN_ENOMEM;
-    float *in = scratch + MTCNN__RNET_SCRATCH_FLOATS;
+    int rc;
+    const float *outs = run_box_net(d, src, n, 0, &rc);
+    if (!outs)
+        return rc;
     mtcnn__box *b = d->boxes[0].p;
     int kept = 0;
     for (int i = 0; i < n; i++) {
-        int rc = mtcnn__crop(d, src, &b[i], 24, in);
-        if (rc)
-            return rc;
-        float out[5];
-        mtcnn__rnet_forward(d->model, d->k, in, scratch, out);
+        const float *out = outs + (size_t)i * MTCNN__RNET_OUT;
         /* Strict '>' here, unlike P-Net's '>=' (as the original). The box stays the input
          * box with the new score; the regression is applied after NMS. */
         if (out[0] > d->opt.thresholds[1]) {
@@ -201,20 +407,16 @@ static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
 static int stage_onet(mtcnn_detector *d, const mtcnn__src *src, int n)
 {
     int64_t t0 = mtcam_now_ns();
-    float *scratch = mtcnn__buf_reserve(&d->net, (MTCNN__ONET_SCRATCH_FLOATS + 3 * 48 * 48) * sizeof(float));
-    if (!scratch)
-        return MTCNN_ENOMEM;
-    float *in = scratch + MTCNN__ONET_SCRATCH_FLOATS;
+    int rc0;
+    const float *outs = run_box_net(d, src, n, 1, &rc0);
+    if (!outs)
+        return rc0;
     mtcnn__box *b = d->boxes[0].p;
     int kept = 0;
     for (int i = 0; i < n; i++) {
+        const float *out = outs + (size_t)i * MTCNN__ONET_OUT;
         mtcnn__box q = b[i];
         mtcnn__fix(&q);
-        int rc = mtcnn__crop(d, src, &q, 48, in);
-        if (rc)
-            return rc;
-        float out[15];
-        mtcnn__onet_forward(d->model, d->k, in, scratch, out);
         if (!(out[0] > d->opt.thresholds[2]))
             continue;
         q.score = out[0];

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "detector.h"
 #include "err.h"
 #include "model.h"
+#include "pool.h"
 
 void mtcnn_options_default(mtcnn_options *opt)
 {
@@ -38,6 +40,42 @@ static int check_options(const mtcnn_options *o)
     return 0;
 }
 
+/* Makes the pool and the per-thread scratch fit `threads`. On failure nothing changes. */
+static int set_threads(mtcnn_detector *d, int threads)
+{
+    if (threads == d->n_threads)
+        return 0;
+    mtcnn__pool *pool = NULL;
+    if (threads > 1) {
+        int rc = mtcnn__pool_create(threads, &pool);
+        if (rc)
+            return rc;
+    }
+    mtcnn__thread_scratch *ts = mtcam_alloc_aligned((size_t)threads * sizeof *ts);
+    if (!ts) {
+        mtcnn__pool_destroy(pool);
+        return mtcam_set_error(MTCNN_ENOMEM, "detector: out of memory for %d threads", threads);
+    }
+    /* Keep the scratch already grown for the threads that stay. */
+    for (int i = 0; i < threads; i++) {
+        if (i < d->n_threads)
+            ts[i] = d->ts[i];
+        else
+            memset(&ts[i], 0, sizeof ts[i]);
+    }
+    for (int i = threads; i < d->n_threads; i++) {
+        mtcnn__buf_free(&d->ts[i].level);
+        mtcnn__buf_free(&d->ts[i].resample);
+        mtcnn__buf_free(&d->ts[i].net);
+    }
+    mtcam_free_aligned(d->ts);
+    mtcnn__pool_destroy(d->pool);
+    d->ts = ts;
+    d->pool = pool;
+    d->n_threads = threads;
+    return 0;
+}
+
 int mtcnn_detector_create(const mtcnn_model *model, const mtcnn_options *opt,
                           mtcnn_detector **out)
 {
@@ -60,6 +98,10 @@ int mtcnn_detector_create(const mtcnn_model *model, const mtcnn_options *opt,
     d->model = model;
     d->k = mtk_get_table();
     d->opt = *opt;
+    if ((rc = set_threads(d, opt->threads))) {
+        mtcnn_detector_destroy(d);
+        return rc;
+    }
     *out = d;
     return 0;
 }
@@ -70,9 +112,16 @@ void mtcnn_detector_destroy(mtcnn_detector *d)
         return;
     mtcnn__buf *bufs[] = {&d->level, &d->resample, &d->net, &d->maps, &d->boxes[0],
                           &d->boxes[1], &d->keep, &d->nms, &d->faces, &d->stage_faces[0],
-                          &d->stage_faces[1], &d->stage_faces[2]};
+                          &d->stage_faces[1], &d->stage_faces[2], &d->bands, &d->netout};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         mtcnn__buf_free(bufs[i]);
+    mtcnn__pool_destroy(d->pool);
+    for (int i = 0; i < d->n_threads; i++) {
+        mtcnn__buf_free(&d->ts[i].level);
+        mtcnn__buf_free(&d->ts[i].resample);
+        mtcnn__buf_free(&d->ts[i].net);
+    }
+    mtcam_free_aligned(d->ts);
     free(d);
 }
 
@@ -82,6 +131,9 @@ int mtcnn_detector_set_options(mtcnn_detector *d, const mtcnn_options *opt)
         return mtcam_set_error(MTCNN_EINVAL, "mtcnn_detector_set_options: NULL argument");
     int rc = check_options(opt);
     if (rc)
+        return rc;
+    /* A new thread count resizes the pool (created here, never during a detect call). */
+    if ((rc = set_threads(d, opt->threads)))
         return rc;
     d->opt = *opt;
     return 0;

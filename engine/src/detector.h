@@ -4,10 +4,20 @@
 #include "kernels.h"
 #include "mtcnn.h"
 #include "nms.h"
+#include "pool.h"
 #include "resample.h"
 #include "scratch.h"
 
 #define MTCNN__MAX_SCALES 64
+
+/* Scratch of one thread of the detector's pool (index 0 = the calling thread): only that
+ * thread touches it during a job. Aligned so two threads never share a cache line. */
+typedef struct mtcnn__thread_scratch {
+    _Alignas(64) mtcnn__buf level; /* pyramid band or crop batch, net input */
+    mtcnn__buf resample;           /* resampler working memory */
+    mtcnn__buf net;                /* activations */
+    double ms_a, ms_b, macs;       /* this job: time resampling, time in the net, MACs */
+} mtcnn__thread_scratch;
 
 struct mtcnn_detector {
     const mtcnn_model *model;
@@ -26,6 +36,13 @@ struct mtcnn_detector {
     mtcnn__buf stage_faces[3];
     int n_faces;
     int n_stage[3];
+
+    /* Threads: the pool (NULL with one thread) and one scratch per thread. */
+    mtcnn__pool *pool;
+    int n_threads;
+    mtcnn__thread_scratch *ts;
+    mtcnn__buf bands;  /* stage 1 task list */
+    mtcnn__buf netout; /* R-Net / O-Net outputs, one row per box */
 };
 
 /* Runs the cascade on `src`; fills faces/stage_faces/stats. */

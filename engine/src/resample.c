@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "align.h"
 #include "mtcnn.h"
 
 int mtcnn__axis_taps(int src_len, int dst_len)
@@ -115,4 +116,143 @@ int mtcnn__resample_normalise(const mtcnn__src *src, int x0, int y0, int sw, int
         }
     }
     return 0;
+}
+
+/* 4-float vectors of the compiler (SSE on x86-64, NEON on AArch64: both baseline). */
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Horizontal pass of one row: o[i*3 + c] = norm(sum_t w[i][t] * v[(col + t) * bpp + off[c]])
+ * where col = shift + first[i]. v holds at least 4 floats past the last pixel read. */
+static void hpass(const mtcnn__axis *ax, int tx, const float *v, int shift, int bpp,
+                  const int off[3], int dw, float *o)
+{
+    const int rgb = (bpp == 3 || bpp == 4) && off[0] == 0 && off[1] == 1 && off[2] == 2;
+    const int bgr = (bpp == 3 || bpp == 4) && off[0] == 2 && off[1] == 1 && off[2] == 0;
+    int i = 0;
+    if (rgb || bgr) {
+        /* One vector per input pixel (its 3 or 4 channels); the last output pixel is left
+         * to the scalar loop so the 4-float store never passes the row's end. */
+        const v4f bias = {127.5f, 127.5f, 127.5f, 127.5f};
+        for (; i < dw - 1; i++) {
+            const float *w = ax->w + (size_t)i * tx;
+            const float *px = v + (ptrdiff_t)(shift + ax->first[i]) * bpp;
+            v4f acc = {0, 0, 0, 0};
+            for (int t = 0; t < tx; t++)
+                if (w[t] != 0.0f)
+                    acc += w[t] * load4(px + (ptrdiff_t)t * bpp);
+            acc = (acc - bias) * 0.0078125f;
+            if (bgr)
+                acc = (v4f){acc[2], acc[1], acc[0], acc[3]};
+            memcpy(o + i * 3, &acc, sizeof acc);
+        }
+    }
+    for (; i < dw; i++) {
+        const float *w = ax->w + (size_t)i * tx;
+        const ptrdiff_t col0 = shift + ax->first[i];
+        float acc[3] = {0, 0, 0};
+        for (int t = 0; t < tx; t++) {
+            if (w[t] == 0.0f)
+                continue;
+            const float *px = v + (col0 + t) * bpp;
+            acc[0] += w[t] * px[off[0]];
+            acc[1] += w[t] * px[off[1]];
+            acc[2] += w[t] * px[off[2]];
+        }
+        o[i * 3 + 0] = (acc[0] - 127.5f) * 0.0078125f;
+        o[i * 3 + 1] = (acc[1] - 127.5f) * 0.0078125f;
+        o[i * 3 + 2] = (acc[2] - 127.5f) * 0.0078125f;
+    }
+}
+
+int mtcnn__resample_normalise_hwc(const mtk_table *k, const mtcnn__src *src, int x0, int y0,
+                                  int sw, int sh, int dw, int dh, int row0, int row1,
+                                  float *out, mtcnn__buf *tmp)
+{
+    const int tx = mtcnn__axis_taps(sw, dw), ty = mtcnn__axis_taps(sh, dh);
+    /* The source columns any output pixel reads, clipped to the image. */
+    int cx0 = x0, cx1 = x0 + sw + 2;
+    cx0 = cx0 < 0 ? 0 : cx0;
+    cx1 = cx1 > src->width ? src->width : cx1;
+    const int ncol = cx1 > cx0 ? cx1 - cx0 : 0;
+    const size_t vrow_floats = ((size_t)ncol * src->bpp + 31) & ~(size_t)15; /* keeps rows[] aligned */
+    const size_t ax_bytes = ((size_t)dw + dh) * sizeof(int) +
+                            ((size_t)dw * tx + (size_t)dh * ty) * sizeof(float);
+    const size_t vrow_bytes = vrow_floats * sizeof(float);
+    const size_t tap_bytes = (size_t)ty * (sizeof(uint8_t *) + sizeof(float));
+    char *mem = mtcnn__buf_reserve(tmp, vrow_bytes + tap_bytes + ax_bytes + 64);
+    if (!mem)
+        return MTCNN_ENOMEM;
+    float *vrow = (float *)mem;
+    /* The vector horizontal pass reads up to 3 floats past the last pixel: make them 0. */
+    memset(vrow + (size_t)ncol * src->bpp, 0, 16 * sizeof(float));
+    char *p = mem + vrow_bytes;
+    const uint8_t **rows = (const uint8_t **)p;
+    p += (size_t)ty * sizeof(uint8_t *);
+    mtcnn__axis ax = {.first = (int *)p};
+    p += (size_t)dw * sizeof(int);
+    mtcnn__axis ay = {.first = (int *)p};
+    p += (size_t)dh * sizeof(int);
+    float *wt = (float *)p;
+    p += (size_t)ty * sizeof(float);
+    ax.w = (float *)p;
+    p += (size_t)dw * tx * sizeof(float);
+    ay.w = (float *)p;
+    mtcnn__axis_init(&ax, sw, dw);
+    mtcnn__axis_init(&ay, sh, dh);
+    /* Horizontal taps that count: nonzero weight and a column inside the image. */
+    for (int i = 0; i < dw; i++)
+        for (int t = 0; t < tx; t++) {
+            const int x = x0 + ax.first[i] + t;
+            if (x < cx0 || x >= cx1)
+                ax.w[(size_t)i * tx + t] = 0.0f;
+        }
+
+    for (int j = row0; j < row1; j++) {
+        /* Vertical pass: the rows this output row reads, bytes to floats. */
+        int n = 0;
+        for (int t = 0; t < ty; t++) {
+            const float w = ay.w[(size_t)j * ty + t];
+            const int y = y0 + ay.first[j] + t;
+            if (w == 0.0f || y < 0 || y >= src->height)
+                continue;
+            rows[n] = src->data + (ptrdiff_t)y * src->stride + (ptrdiff_t)cx0 * src->bpp;
+            wt[n++] = w;
+        }
+        float *o = out + (size_t)(j - row0) * dw * 3;
+        if (n == 0 || ncol == 0) {
+            for (int i = 0; i < dw * 3; i++)
+                o[i] = -127.5f * 0.0078125f;
+            continue;
+        }
+        k->vresample(rows, wt, n, ncol * src->bpp, vrow);
+        /* Horizontal pass and normalisation. */
+        hpass(&ax, tx, vrow, x0 - cx0, src->bpp, src->off, dw, o);
+    }
+    return 0;
+}
+
+int mtcnn__resize_rgb24(const mtk_table *k, const mtcnn__src *src, int dw, int dh,
+                        uint8_t *out, ptrdiff_t out_stride, mtcnn__buf *tmp)
+{
+    float *row = mtcam_alloc_aligned((size_t)dw * 3 * sizeof(float));
+    if (!row)
+        return MTCNN_ENOMEM;
+    int rc = 0;
+    for (int j = 0; j < dh && !rc; j++) {
+        rc = mtcnn__resample_normalise_hwc(k, src, 0, 0, src->width, src->height, dw, dh, j,
+                                           j + 1, row, tmp);
+        for (int i = 0; i < dw * 3 && !rc; i++) {
+            const float v = row[i] * 128.0f + 127.5f;
+            out[(ptrdiff_t)j * out_stride + i] = (uint8_t)(v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5f);
+        }
+    }
+    mtcam_free_aligned(row);
+    return rc;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels.h"
 #include "scratch.h"
 
 /* A view of the caller's 8-bit image with the channel order resolved. */
@@ -35,3 +36,17 @@ void mtcnn__axis_init(mtcnn__axis *ax, int src_len, int dst_len);
  * (v - 127.5) / 128, as planar R, G, B floats. `tmp` holds the working memory (grown as needed). Returns 0 or MTCNN_ENOMEM. */
 int mtcnn__resample_normalise(const mtcnn__src *src, int x0, int y0, int sw, int sh, int dw,
                               int dh, float *out, mtcnn__buf *tmp);
+
+/* The same for the fast path: output rows [row0, row1) of the dw x dh result, written
+ * normalised and interleaved (HWC: out[((j - row0) * dw + i) * 3 + c]). Vertical pass first
+ * through k->vresample (bytes straight to floats, contiguous rows), then the horizontal pass
+ * on the few output rows. Equal to mtcnn__resample_normalise up to float rounding (the sums
+ * are taken in the other order). */
+int mtcnn__resample_normalise_hwc(const mtk_table *k, const mtcnn__src *src, int x0, int y0,
+                                  int sw, int sh, int dw, int dh, int row0, int row1,
+                                  float *out, mtcnn__buf *tmp);
+
+/* Resizes a whole image to dw x dh RGB24 (area average when shrinking, as above), rounding
+ * to bytes: for the tools that make test frames of a given size. */
+int mtcnn__resize_rgb24(const mtk_table *k, const mtcnn__src *src, int dw, int dh,
+                        uint8_t *out, ptrdiff_t out_stride, mtcnn__buf *tmp);

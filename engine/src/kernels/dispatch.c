@@ -1,33 +1,97 @@
-/* dispatch.c - picks the kernel table once per process. */
+/* dispatch.c - the kernel tables, and the choice of one per process (pthread_once). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "kernels.h"
 
+#define MTK_REFERENCE_OPS                                                                     \
+    .conv = mtk_f32_conv__ref, .prelu = mtk_f32_prelu__ref, .maxpool = mtk_f32_maxpool__ref,  \
+    .fc = mtk_f32_fc__ref
+
+/* The scalar table has no conv_hwc, so the nets run the reference graph; its vresample only
+ * serves tools that resize images (mtcnn__resize_rgb24). */
 static const mtk_table scalar_table = {
-    .name = "scalar",
-    .conv = mtk_f32_conv__ref,
-    .prelu = mtk_f32_prelu__ref,
-    .maxpool = mtk_f32_maxpool__ref,
-    .fc = mtk_f32_fc__ref,
+    .name = "scalar", MTK_REFERENCE_OPS, .vresample = mtk_u8_vresample__scalar};
+
+#if defined(__x86_64__)
+static const mtk_table avx2_table = {
+    .name = "avx2",
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_6x16__avx2,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__avx2,
+    .vresample = mtk_u8_vresample__avx2,
 };
+static const mtk_table avx512_table = {
+    .name = "avx512",
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
+    .vresample = mtk_u8_vresample__avx512,
+};
+#endif
+#if defined(__aarch64__)
+static const mtk_table neon_table = {
+    .name = "neon",
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_8x16__neon,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__neon,
+    .vresample = mtk_u8_vresample__neon,
+};
+#endif
+
+const char *const mtk_table_names[] = {"scalar", "avx2", "avx512", "neon", NULL};
+
+/* The best table for this CPU, by preference. */
+static const mtk_table *best(void)
+{
+    const unsigned f = mtk_cpu_features();
+    (void)f;
+#if defined(__x86_64__)
+    if (f & MTK_CPU_AVX512)
+        return &avx512_table;
+    if (f & MTK_CPU_AVX2)
+        return &avx2_table;
+#endif
+#if defined(__aarch64__)
+    if (f & MTK_CPU_NEON)
+        return &neon_table;
+#endif
+    return &scalar_table;
+}
+
+const mtk_table *mtk_find_table(const char *name)
+{
+    const unsigned f = mtk_cpu_features();
+    (void)f;
+    if (strcmp(name, "scalar") == 0)
+        return &scalar_table;
+    if (strcmp(name, "auto") == 0)
+        return best();
+#if defined(__x86_64__)
+    if (strcmp(name, "avx2") == 0)
+        return (f & MTK_CPU_AVX2) ? &avx2_table : NULL;
+    if (strcmp(name, "avx512") == 0)
+        return (f & MTK_CPU_AVX512) ? &avx512_table : NULL;
+#endif
+#if defined(__aarch64__)
+    if (strcmp(name, "neon") == 0)
+        return (f & MTK_CPU_NEON) ? &neon_table : NULL;
+#endif
+    return NULL;
+}
 
 static const mtk_table *chosen;
 static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
 
-const mtk_table *mtk_find_table(const char *name)
-{
-    if (strcmp(name, "scalar") == 0)
-        return &scalar_table;
-    return NULL;
-}
-
 static void choose(void)
 {
+    /* An unknown or unsupported name falls back to the best table rather than failing: the
+     * variable is a developer override, and detection never picks something unsafe. */
     const char *env = getenv("MTCAM_KERNELS");
-    const mtk_table *t = (env && *env && strcmp(env, "auto") != 0) ? mtk_find_table(env) : NULL;
-    chosen = t ? t : &scalar_table;
+    const mtk_table *t = (env && *env) ? mtk_find_table(env) : NULL;
+    chosen = t ? t : best();
 }
 
 const mtk_table *mtk_get_table(void)

@@ -1,13 +1,30 @@
 /* kernels.h - the leaf compute kernels of the nets and the table the layers call them through.
  *
- * Layout: activations are planar CHW float32 (channel c, row y, column x at
- * [c*H*W + y*W + x]). Kernels allocate nothing, know nothing of threads or of other ISAs, and
- * handle their own ragged edges. The scalar `__ref` versions are written for clarity: they are
- * the fallback on every CPU and the oracle every optimised kernel is tested against.
+ * Two families:
+ *  - The reference ops (conv, prelu, maxpool, fc) on planar CHW float32 activations (channel c,
+ *    row y, column x at [c*H*W + y*W + x]) and the canonical weights of arch.h. Written for
+ *    clarity; every table carries them. With the "scalar" table the nets run on them alone:
+ *    that path is the fallback on every CPU and the oracle every optimised kernel is tested
+ *    against.
+ *  - The fast ops (conv_hwc, maxpool_hwc, vresample) of the SIMD tables, on interleaved HWC
+ *    activations ([(y*W + x)*C + c]) and weights repacked once per model (struct
+ *    mtk_conv_layer). A convolution is then an implicit GEMM: for a fixed kernel row ky the
+ *    k*C inputs of an output pixel are contiguous, so a tile of output pixels times 16 output
+ *    channels accumulates in registers with broadcast inputs and vector weights. Bias and PReLU
+ *    are applied in the tile's epilogue. A fully connected layer is the same kernel with k = 1,
+ *    one row and one "pixel" per crop (its weights permuted to the HWC flattening).
+ *
+ * Kernels allocate nothing, know nothing of threads or of other ISAs, and handle their own
+ * ragged edges. Per output pixel, every conv kernel adds the products in the same order
+ * (ky, kx, ci) whatever tile the pixel falls in, so results do not depend on how the caller
+ * splits the work.
  */
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* ---- reference ops (CHW) ---------------------------------------------------------------- */
 
 /* Valid (no padding) convolution, stride 1, square k x k kernel:
  * out[o][y][x] = bias[o] + sum_{i,ky,kx} w[o][i][ky][kx] * in[i][y+ky][x+kx],
@@ -23,12 +40,47 @@ typedef void (*mtk_maxpool_fn)(const float *in, int c, int h, int w, int k, int 
 typedef void (*mtk_fc_fn)(const float *in, int n_in, const float *weight, const float *bias,
                           int n_out, float *out);
 
+/* ---- fast ops (HWC, packed weights) ----------------------------------------------------- */
+
+/* Output channels per weight panel. Every ISA's tile width divides or is a multiple of it. */
+#define MTK_PANEL 16
+
+/* A convolution (or FC) layer with its weights repacked:
+ * w[(n / 16) * K * 16 + kk * 16 + n % 16] for output channel n and K index
+ * kk = (ky * k + kx) * c_in + ci, K = k * k * c_in; channels past c_out are zero.
+ * bias and slope hold round_up(c_out, 16) floats; slope NULL = no activation. */
+typedef struct mtk_conv_layer {
+    int k, c_in, c_out;
+    const float *w;
+    const float *bias;
+    const float *slope;
+} mtk_conv_layer;
+
+static inline int mtk_panels(int c_out) { return (c_out + MTK_PANEL - 1) / MTK_PANEL; }
+
+/* Valid convolution, stride 1, on dense HWC input (pixel stride c_in, row stride in_stride
+ * floats): computes out_h rows of out_w pixels, out[y * out_stride + x * c_out + n] =
+ * act(bias[n] + sum w * in), act = PReLU when l->slope. Reads input rows 0..out_h+k-2. */
+typedef void (*mtk_conv_hwc_fn)(const mtk_conv_layer *l, const float *in, size_t in_stride,
+                                int out_h, int out_w, float *out, size_t out_stride);
+/* Max pooling as mtk_maxpool_fn (Caffe ceil mode, clipped windows) on dense HWC data. */
+typedef void (*mtk_maxpool_hwc_fn)(const float *in, int c, int h, int w, int k, int s,
+                                   float *out);
+/* One vertical resampling step: out[i] = sum_{t < taps} wt[t] * rows[t][i] for i < n, bytes
+ * in, floats out (taps >= 1). */
+typedef void (*mtk_vresample_fn)(const uint8_t *const *rows, const float *wt, int taps, int n,
+                                 float *out);
+
 typedef struct mtk_table {
-    const char *name; /* "scalar", "avx2", ... */
+    const char *name; /* "scalar", "avx2", "avx512", "neon" */
     mtk_conv_fn conv;
     mtk_prelu_fn prelu;
     mtk_maxpool_fn maxpool;
     mtk_fc_fn fc;
+    /* NULL in the scalar table: the nets then run the reference graph on the ops above. */
+    mtk_conv_hwc_fn conv_hwc;
+    mtk_maxpool_hwc_fn maxpool_hwc;
+    mtk_vresample_fn vresample; /* set in every table */
 } mtk_table;
 
 void mtk_f32_conv__ref(const float *in, int c_in, int h, int w, const float *weight,
@@ -38,6 +90,36 @@ void mtk_f32_maxpool__ref(const float *in, int c, int h, int w, int k, int s, fl
 void mtk_f32_fc__ref(const float *in, int n_in, const float *weight, const float *bias,
                      int n_out, float *out);
 
+/* Plain C versions of the fast ops: oracles for the tests and the portable twins. */
+void mtk_f32_conv_hwc__scalar(const mtk_conv_layer *l, const float *in, size_t in_stride,
+                              int out_h, int out_w, float *out, size_t out_stride);
+void mtk_f32_maxpool_hwc__scalar(const float *in, int c, int h, int w, int k, int s,
+                                 float *out);
+void mtk_u8_vresample__scalar(const uint8_t *const *rows, const float *wt, int taps, int n,
+                              float *out);
+
+#if defined(__x86_64__)
+void mtk_f32_conv_hwc_6x16__avx2(const mtk_conv_layer *l, const float *in, size_t in_stride,
+                                 int out_h, int out_w, float *out, size_t out_stride);
+void mtk_f32_maxpool_hwc__avx2(const float *in, int c, int h, int w, int k, int s, float *out);
+void mtk_u8_vresample__avx2(const uint8_t *const *rows, const float *wt, int taps, int n,
+                            float *out);
+void mtk_f32_conv_hwc_12x32__avx512(const mtk_conv_layer *l, const float *in,
+                                    size_t in_stride, int out_h, int out_w, float *out,
+                                    size_t out_stride);
+void mtk_f32_maxpool_hwc__avx512(const float *in, int c, int h, int w, int k, int s,
+                                 float *out);
+void mtk_u8_vresample__avx512(const uint8_t *const *rows, const float *wt, int taps, int n,
+                              float *out);
+#endif
+#if defined(__aarch64__)
+void mtk_f32_conv_hwc_8x16__neon(const mtk_conv_layer *l, const float *in, size_t in_stride,
+                                 int out_h, int out_w, float *out, size_t out_stride);
+void mtk_f32_maxpool_hwc__neon(const float *in, int c, int h, int w, int k, int s, float *out);
+void mtk_u8_vresample__neon(const uint8_t *const *rows, const float *wt, int taps, int n,
+                            float *out);
+#endif
+
 /* Output side of a Caffe ceil-mode pooling. */
 static inline int mtk_pool_out(int in, int k, int s)
 {
@@ -46,7 +128,9 @@ static inline int mtk_pool_out(int in, int k, int s)
 }
 
 /* The table in use: the best for this CPU, or the one named by $MTCAM_KERNELS
- * ("scalar", ...). Chosen once; thread-safe. */
+ * ("scalar", "avx2", "avx512", "neon", "auto"). Chosen once; thread-safe. */
 const mtk_table *mtk_get_table(void);
-/* A table by name, or NULL when unknown or not supported by this CPU. */
+/* A table by name ("auto" = the best), or NULL when unknown or not supported by this CPU. */
 const mtk_table *mtk_find_table(const char *name);
+/* Every table name this build knows, NULL-terminated (supported or not). */
+extern const char *const mtk_table_names[];

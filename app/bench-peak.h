@@ -1,0 +1,13 @@
+/* bench-peak.h - the machine's FP32 peak, measured: one thread running independent FMA
+ * chains for the instruction set named (the ISA's own FMA-throughput loop). */
+#pragma once
+
+/* GFLOP/s (2 per fused multiply-add) of one core with `isa` ("scalar", "avx2", "avx512",
+ * "neon"), measured over about `seconds`; 0 when this build has no loop for the ISA. */
+double bench_peak_gflops(const char *isa, double seconds);
+
+/* Per-ISA loops: flops done by `iters` rounds (each ISA file defines its own). */
+double bench_peak_loop_scalar(long iters);
+double bench_peak_loop_avx2(long iters);
+double bench_peak_loop_avx512(long iters);
+double bench_peak_loop_neon(long iters);

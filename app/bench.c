@@ -1,0 +1,303 @@
+/* mtcam-bench - how fast the cascade runs on one frame, stage by stage.
+ *
+ * Loads IMAGE, resizes it to --size with the engine's area resampler, runs the detector
+ * --iters times after a warm-up, and prints for each stage the median time, the boxes it
+ * produced and the GFLOP/s it achieved against the FP32 peak measured here with an FMA loop
+ * of the kernels' instruction set. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench-peak.h"
+#include "clock.h"
+#include "frame.h"
+#include "image-file.h"
+#include "kernels.h"
+#include "model-path.h"
+#include "mtcnn.h"
+#include "resample.h"
+
+#define PROG "mtcam-bench"
+
+static const char usage_text[] =
+    "usage: " PROG " [options] IMAGE\n"
+    "Times the face detector on IMAGE (JPEG, PNG, PPM/PGM) resized to --size: per stage\n"
+    "(pyramid, P-Net, R-Net, O-Net, NMS and glue) the median time over --iters runs, the\n"
+    "boxes leaving each stage, and GFLOP/s as a fraction of the FP32 peak of the cores used\n"
+    "(measured first with an FMA-throughput loop of the kernels' instruction set).\n"
+    "\n"
+    "options:\n"
+    "  --model FILE       model file (default: $MTCAM_MODEL, then models/" MTCAM_MODEL_FILE ")\n"
+    "  --size WxH         frame size (default 640x480; 0x0 = the image as it is)\n"
+    "  --min-face N       smallest face searched, pixels (default 40)\n"
+    "  --threads N        threads for one detect call (1 .. 256; default 1)\n"
+    "  --iters N          timed runs (default 200), after 10 warm-up runs\n"
+    "  --kernels NAME     scalar, avx2, avx512, neon or auto (default auto)\n"
+    "  --json             one JSON object instead of the table\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "Exit status: 0 done, 1 the image, model or kernels failed, 2 bad usage.\n";
+
+typedef struct bench_args {
+    const char *model, *image, *kernels;
+    int width, height, min_face, threads, iters, json;
+} bench_args;
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, PROG ": ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see " PROG " --help)\n");
+    va_end(ap);
+    return 2;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Returns 0, or the exit status (2 bad usage, -1 --help). */
+static int parse_args(int argc, char **argv, bench_args *a)
+{
+    *a = (bench_args){.kernels = "auto", .width = 640, .height = 480, .min_face = 40,
+                      .threads = 1, .iters = 200};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(usage_text, stdout);
+            return -1;
+        }
+        if (!strcmp(arg, "--json")) {
+            a->json = 1;
+            continue;
+        }
+        if (arg[0] != '-') {
+            if (a->image)
+                return usage_error("more than one IMAGE");
+            a->image = arg;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage_error("%s needs a value", arg);
+        const char *v = argv[++i];
+        if (!strcmp(arg, "--model"))
+            a->model = v;
+        else if (!strcmp(arg, "--kernels"))
+            a->kernels = v;
+        else if (!strcmp(arg, "--size")) {
+            char *x = strchr(v, 'x');
+            char buf[64];
+            if (!x || x - v >= (ptrdiff_t)sizeof buf)
+                return usage_error("--size '%s': expected WxH", v);
+            memcpy(buf, v, (size_t)(x - v));
+            buf[x - v] = '\0';
+            if (parse_int(buf, 0, 16384, &a->width) || parse_int(x + 1, 0, 16384, &a->height) ||
+                (a->width == 0) != (a->height == 0))
+                return usage_error("--size '%s': expected WxH, 1 .. 16384 each (or 0x0)", v);
+        } else if (!strcmp(arg, "--min-face")) {
+            if (parse_int(v, 12, 100000, &a->min_face))
+                return usage_error("--min-face '%s': expected an integer >= 12", v);
+        } else if (!strcmp(arg, "--threads")) {
+            if (parse_int(v, 1, 256, &a->threads))
+                return usage_error("--threads '%s': expected 1 .. 256", v);
+        } else if (!strcmp(arg, "--iters")) {
+            if (parse_int(v, 1, 1000000, &a->iters))
+                return usage_error("--iters '%s': expected 1 .. 1000000", v);
+        } else
+            return usage_error("unknown option %s", arg);
+    }
+    if (!a->image)
+        return usage_error("no IMAGE given");
+    int known = 0;
+    for (int i = 0; mtk_table_names[i]; i++)
+        known |= !strcmp(a->kernels, mtk_table_names[i]);
+    if (!known && strcmp(a->kernels, "auto") != 0)
+        return usage_error("--kernels '%s': expected scalar, avx2, avx512, neon or auto",
+                           a->kernels);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double load_average(void)
+{
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1)
+            l = -1;
+        fclose(f);
+    }
+    return l;
+}
+
+enum { S_PYRAMID, S_PNET, S_RNET, S_ONET, S_NMS, S_TOTAL, S_COUNT };
+static const char *const stage_names[S_COUNT] = {"pyramid", "pnet", "rnet", "onet",
+                                                 "nms_glue", "total"};
+
+/* The frame to time: the image resized to the asked size (RGB24). */
+static int make_frame(const bench_args *a, const mtk_table *k, mtcam_frame *img,
+                      uint8_t **pixels, mtcnn_image *view)
+{
+    if (capture_image_load(a->image, img) != 0) {
+        fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        return 1;
+    }
+    const int w = a->width ? a->width : img->width, h = a->height ? a->height : img->height;
+    *pixels = malloc((size_t)w * h * 3);
+    if (!*pixels) {
+        fprintf(stderr, PROG ": out of memory for a %dx%d frame\n", w, h);
+        return 1;
+    }
+    const mtcnn__src src = {.data = img->data, .width = img->width, .height = img->height,
+                            .stride = img->stride, .bpp = 3, .off = {0, 1, 2}};
+    mtcnn__buf tmp = {0};
+    const int rc = mtcnn__resize_rgb24(k, &src, w, h, *pixels, (ptrdiff_t)w * 3, &tmp);
+    mtcnn__buf_free(&tmp);
+    if (rc) {
+        fprintf(stderr, PROG ": resizing %s: %s\n", a->image, mtcnn_strerror(rc));
+        return 1;
+    }
+    *view = (mtcnn_image){.data = *pixels, .width = w, .height = h, .stride = (ptrdiff_t)w * 3,
+                          .format = MTCNN_PIXEL_RGB24};
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const mtk_table *k = mtk_find_table(a.kernels);
+    if (!k) {
+        fprintf(stderr, PROG ": kernels '%s' not supported by this CPU or build\n", a.kernels);
+        return 1;
+    }
+    /* The detector takes the process-wide table: name it before anything asks for it. */
+    setenv("MTCAM_KERNELS", k->name, 1);
+    if (mtk_get_table() != k) {
+        fprintf(stderr, PROG ": kernels '%s' could not be selected\n", k->name);
+        return 1;
+    }
+    mtcnn_model *model = NULL;
+    if (app_model_load(a.model, &model) != 0) {
+        fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        return 1;
+    }
+    mtcam_frame img = {0};
+    uint8_t *pixels = NULL;
+    mtcnn_image view;
+    mtcnn_detector *det = NULL;
+    double *ms[S_COUNT] = {0};
+    int status = 1;
+    if (make_frame(&a, k, &img, &pixels, &view))
+        goto done;
+    mtcnn_options o;
+    mtcnn_options_default(&o);
+    o.min_face = (float)a.min_face;
+    o.threads = a.threads;
+    if (mtcnn_detector_create(model, &o, &det) != 0) {
+        fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        goto done;
+    }
+    for (int s = 0; s < S_COUNT; s++)
+        if (!(ms[s] = malloc(sizeof(double) * (size_t)a.iters))) {
+            fprintf(stderr, PROG ": out of memory\n");
+            goto done;
+        }
+    const double peak = bench_peak_gflops(k->name, 0.2);
+    const double load0 = load_average();
+    const mtcnn_face *faces;
+    int n_faces = 0;
+    mtcnn_stats st = {0};
+    for (int it = -10; it < a.iters; it++) {
+        if (mtcnn_detect(det, &view, &faces, &n_faces) != 0) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
+        st = *mtcnn_detector_stats(det);
+        if (it < 0)
+            continue;
+        ms[S_PYRAMID][it] = st.ms_pyramid;
+        ms[S_PNET][it] = st.ms_pnet;
+        ms[S_RNET][it] = st.ms_rnet;
+        ms[S_ONET][it] = st.ms_onet;
+        ms[S_NMS][it] = st.ms_total - st.ms_pyramid - st.ms_pnet - st.ms_rnet - st.ms_onet;
+        ms[S_TOTAL][it] = st.ms_total;
+    }
+    const double load1 = load_average();
+    double med[S_COUNT];
+    for (int s = 0; s < S_COUNT; s++)
+        med[s] = median(ms[s], a.iters);
+    /* MACs are the same every run (same frame, same boxes): take the last run's. */
+    const double macs[S_COUNT] = {0, st.pnet_macs, st.rnet_macs, st.onet_macs, 0,
+                                  st.pnet_macs + st.rnet_macs + st.onet_macs};
+    const double cores_peak = peak * a.threads;
+    const int counts[S_COUNT] = {st.n_scales, st.n_pnet, st.n_rnet, st.n_onet, n_faces, n_faces};
+    if (a.json) {
+        printf("{\"image\": \"%s\", \"width\": %d, \"height\": %d, \"min_face\": %d, "
+               "\"threads\": %d, \"kernels\": \"%s\", \"iters\": %d, \"peak_gflops_core\": %.2f, "
+               "\"load_avg\": [%.2f, %.2f], \"n_pnet_raw\": %d, \"faces\": %d, \"stages\": {",
+               a.image, view.width, view.height, a.min_face, a.threads, k->name, a.iters, peak,
+               load0, load1, st.n_pnet_raw, n_faces);
+        for (int s = 0; s < S_COUNT; s++) {
+            const double gf = med[s] > 0 && macs[s] > 0 ? 2 * macs[s] / (med[s] * 1e6) : 0;
+            printf("%s\"%s\": {\"ms\": %.4f, \"boxes\": %d, \"gflops\": %.2f, "
+                   "\"peak_fraction\": %.4f}",
+                   s ? ", " : "", stage_names[s], med[s], counts[s], gf,
+                   cores_peak > 0 ? gf / cores_peak : 0);
+        }
+        printf("}}\n");
+    } else {
+        printf("%s at %dx%d, min face %d, %d thread%s, kernels %s, %d runs (median)\n", a.image,
+               view.width, view.height, a.min_face, a.threads, a.threads > 1 ? "s" : "", k->name,
+               a.iters);
+        printf("FP32 peak %.1f GFLOP/s per core (%s FMA loop); load average %.2f -> %.2f\n",
+               peak, k->name, load0, load1);
+        printf("%-10s %9s %7s %9s %7s\n", "stage", "ms", "boxes", "GFLOP/s", "% peak");
+        static const char *const box_what[S_COUNT] = {"levels", "", "", "", "faces", "faces"};
+        for (int s = 0; s < S_COUNT; s++) {
+            const double gf = med[s] > 0 && macs[s] > 0 ? 2 * macs[s] / (med[s] * 1e6) : 0;
+            printf("%-10s %9.3f %7d", stage_names[s], med[s], counts[s]);
+            if (gf > 0)
+                printf(" %9.1f %6.1f%%", gf, cores_peak > 0 ? 100 * gf / cores_peak : 0);
+            else
+                printf(" %9s %7s", "-", "-");
+            printf(" %s\n", box_what[s]);
+        }
+        printf("(P-Net cells over threshold before NMS: %d; sum of stage medians %.3f ms)\n",
+               st.n_pnet_raw, med[S_PYRAMID] + med[S_PNET] + med[S_RNET] + med[S_ONET] + med[S_NMS]);
+    }
+    status = 0;
+done:
+    for (int s = 0; s < S_COUNT; s++)
+        free(ms[s]);
+    mtcnn_detector_destroy(det);
+    free(pixels);
+    mtcam_frame_free(&img);
+    mtcnn_model_free(model);
+    return status;
+}

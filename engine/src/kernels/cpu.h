@@ -1,0 +1,11 @@
+/* cpu.h - which SIMD instruction sets this CPU (and its OS) can run, detected once. */
+#pragma once
+
+enum {
+    MTK_CPU_AVX2 = 1 << 0,   /* AVX2 + FMA3, YMM state enabled by the OS */
+    MTK_CPU_AVX512 = 1 << 1, /* AVX-512 F+CD+VL+DQ+BW, ZMM and opmask state enabled */
+    MTK_CPU_NEON = 1 << 2    /* AArch64 Advanced SIMD */
+};
+
+/* Bitmask of MTK_CPU_* features; detected on first call, thread-safe. */
+unsigned mtk_cpu_features(void);
