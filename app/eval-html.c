@@ -115,13 +115,16 @@ static void summary_table(FILE *out, const eval_report *rep)
     fprintf(out, "</table>\n");
 }
 
-static void pr_chart(FILE *out, const eval_report *rep, int bucket, int w, int h)
+/* zoom: 0 = the whole square; 1 = around the operating points, where models differ. */
+static void pr_chart(FILE *out, const eval_report *rep, int bucket, int zoom, int w, int h)
 {
     const eval_settings *s = rep->settings;
     char title[128], labels[EVAL_MAX_MODELS][160];
     svg_series series[EVAL_MAX_MODELS];
+    double min_rec = 1, min_prec = 1;
     if (bucket < 0) {
-        snprintf(title, sizeof title, "Precision-recall, all counted faces");
+        snprintf(title, sizeof title, zoom ? "Precision-recall near the operating points"
+                                           : "Precision-recall, all counted faces");
     } else {
         char lab[64];
         eval__bucket_label(s, bucket, lab, sizeof lab);
@@ -136,14 +139,25 @@ static void pr_chart(FILE *out, const eval_report *rep, int bucket, int w, int h
         double mark_y = NAN;
         for (size_t k = 0; k < pr->n && pr->score[k] > s->threshold; k++)
             mark_y = pr->precision[k];
+        if (rec == rec)
+            min_rec = fmin(min_rec, rec);
+        if (mark_y == mark_y)
+            min_prec = fmin(min_prec, mark_y);
         snprintf(labels[m], sizeof labels[m], "%s (AP %.3f)", rep->models[m].label, ap);
+        /* Later models dashed, so identical curves stay visible on top of each other. */
         series[m] = (svg_series){.label = labels[m], .color = palette[m], .x = pr->recall,
-                                 .y = pr->precision, .n = pr->n, .mark_x = rec,
-                                 .mark_y = mark_y};
+                                 .y = pr->precision, .n = pr->n, .dashed = m > 0,
+                                 .mark_x = rec, .mark_y = mark_y};
     }
     svg_chart c = {.title = title, .xlabel = "recall", .ylabel = "precision", .xmin = 0,
                    .xmax = 1, .ymin = 0, .ymax = 1, .xtick = 0.1, .ytick = 0.1, .width = w,
                    .height = h};
+    if (zoom) {
+        c.xmin = fmax(0.0, floor(10.0 * min_rec - 2.0) / 10.0);
+        c.ymin = fmax(0.0, floor(10.0 * min_prec - 2.0) / 10.0);
+        c.xtick = (1.0 - c.xmin) > 0.45 ? 0.1 : 0.05;
+        c.ytick = (1.0 - c.ymin) > 0.45 ? 0.1 : 0.05;
+    }
     svg_line_chart(out, &c, series, rep->n_models);
 }
 
@@ -197,7 +211,7 @@ static void ced_chart(FILE *out, const eval_report *rep)
         snprintf(labels[m], sizeof labels[m], "%s (fail@0.1 %.1f%%)", rep->models[m].label,
                  100.0 * r->failure_010);
         series[m] = (svg_series){.label = labels[m], .color = palette[m], .x = xs, .y = ys[m],
-                                 .n = N, .mark_x = NAN, .mark_y = NAN};
+                                 .n = N, .dashed = m > 0, .mark_x = NAN, .mark_y = NAN};
     }
     svg_chart c = {.title = "Cumulative landmark error distribution",
                    .xlabel = "normalised mean error (/ inter-ocular distance)",
@@ -314,12 +328,13 @@ void eval_report_html_write(FILE *out, const eval_report *rep)
     summary_table(out, rep);
 
     fprintf(out, "<h2>Detection</h2>\n<div class=\"charts\">\n");
-    pr_chart(out, rep, -1, 600, 440);
+    pr_chart(out, rep, -1, 0, 600, 440);
+    pr_chart(out, rep, -1, 1, 600, 440);
     bucket_bars(out, rep, 0);
     bucket_bars(out, rep, 1);
     fprintf(out, "</div>\n<h3>Precision-recall by face size</h3>\n<div class=\"charts\">\n");
     for (int b = 0; b < s->n_buckets; b++)
-        pr_chart(out, rep, b, 395, 330);
+        pr_chart(out, rep, b, 0, 395, 330);
     fprintf(out, "</div>\n");
     if (s->landmark_mask) {
         fprintf(out, "<h2>Landmarks</h2>\n<div class=\"charts\">\n");

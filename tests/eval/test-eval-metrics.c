@@ -47,6 +47,21 @@ static int pr_known_points(void)
     return 0;
 }
 
+/* The envelope matters: 0.9 F, 0.8 T, 0.7 T with 2 faces gives (0, 0), (1/2, 1/2), (1, 2/3).
+ * The recall step to 1/2 is weighted by the best precision at or beyond it (2/3, not 1/2):
+ * AP = 1/2 * 2/3 + 1/2 * 2/3 = 2/3. */
+static int ap_envelope(void)
+{
+    eval_scored items[3] = {{0.9f, 0}, {0.8f, 1}, {0.7f, 1}};
+    eval_pr pr;
+    CHECK_INT_EQ(eval_pr_build(items, 3, 2, &pr), 0);
+    CHECK_INT_EQ(pr.n, 3);
+    CHECK_NEAR(pr.precision[1], 0.5, 1e-12);
+    CHECK_NEAR(eval_average_precision(&pr), 2.0 / 3.0, 1e-12);
+    eval_pr_free(&pr);
+    return 0;
+}
+
 /* Equal scores enter together: one hit and one false positive at 0.5 give a single point
  * (1, 1/2) whichever comes first, so AP = 0.5 in both orders. */
 static int pr_ties(void)
@@ -127,7 +142,7 @@ int main(int argc, char **argv)
 {
     static const check_case cases[] = {
         {"ap_perfect", ap_perfect}, {"pr_known_points", pr_known_points},
-        {"pr_ties", pr_ties},       {"ap_degenerate", ap_degenerate},
+        {"ap_envelope", ap_envelope}, {"pr_ties", pr_ties},       {"ap_degenerate", ap_degenerate},
         {"nme_hand", nme_hand},     {"ced_hand", ced_hand},
         {"quantiles", quantiles},   {NULL, NULL}};
     return check_main(argc, argv, cases);
