@@ -35,7 +35,7 @@ static const mtk_table avx512_table = {
 static const mtk_table neon_table = {
     .name = "neon",
     MTK_REFERENCE_OPS,
-    .conv_hwc = mtk_f32_conv_hwc_8x16__neon,
+    .conv_hwc = mtk_f32_conv_hwc_6x16__neon,
     .maxpool_hwc = mtk_f32_maxpool_hwc__neon,
     .vresample = mtk_u8_vresample__neon,
 };

@@ -113,7 +113,7 @@ void mtk_u8_vresample__avx512(const uint8_t *const *rows, const float *wt, int t
                               float *out);
 #endif
 #if defined(__aarch64__)
-void mtk_f32_conv_hwc_8x16__neon(const mtk_conv_layer *l, const float *in, size_t in_stride,
+void mtk_f32_conv_hwc_6x16__neon(const mtk_conv_layer *l, const float *in, size_t in_stride,
                                  int out_h, int out_w, float *out, size_t out_stride);
 void mtk_f32_maxpool_hwc__neon(const float *in, int c, int h, int w, int k, int s, float *out);
 void mtk_u8_vresample__neon(const uint8_t *const *rows, const float *wt, int taps, int n,
