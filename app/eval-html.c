@@ -143,7 +143,10 @@ static void pr_chart(FILE *out, const eval_report *rep, int bucket, int zoom, in
             min_rec = fmin(min_rec, rec);
         if (mark_y == mark_y)
             min_prec = fmin(min_prec, mark_y);
-        snprintf(labels[m], sizeof labels[m], "%s (AP %.3f)", rep->models[m].label, ap);
+        if (ap == ap)
+            snprintf(labels[m], sizeof labels[m], "%s (AP %.3f)", rep->models[m].label, ap);
+        else
+            snprintf(labels[m], sizeof labels[m], "%s (AP n/a)", rep->models[m].label);
         /* Later models dashed, so identical curves stay visible on top of each other. */
         series[m] = (svg_series){.label = labels[m], .color = palette[m], .x = pr->recall,
                                  .y = pr->precision, .n = pr->n, .dashed = m > 0,
@@ -333,8 +336,10 @@ void eval_report_html_write(FILE *out, const eval_report *rep)
     bucket_bars(out, rep, 0);
     bucket_bars(out, rep, 1);
     fprintf(out, "</div>\n<h3>Precision-recall by face size</h3>\n<div class=\"charts\">\n");
+    /* Size ranges without faces (all of them the same for every model) get no chart. */
     for (int b = 0; b < s->n_buckets; b++)
-        pr_chart(out, rep, b, 0, 395, 330);
+        if (r0->buckets[b].n_faces > 0)
+            pr_chart(out, rep, b, 0, 600, 400);
     fprintf(out, "</div>\n");
     if (s->landmark_mask) {
         fprintf(out, "<h2>Landmarks</h2>\n<div class=\"charts\">\n");
