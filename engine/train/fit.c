@@ -141,7 +141,7 @@ static void *work(void *arg)
         if (!w->backward) {
             float *in = c->in + (size_t)i * in_floats;
             mtt_sample_input(c->s, c->pick[i], c->aug ? &c->aug[i] : NULL, in, &c->targets[i]);
-            mtt_net_forward(net, c->k, in, act, c->out + (size_t)i * MTT_OUTPUTS);
+            mtt_net_forward(net, c->k, in, act, c->out + (size_t)i * MTT_OUTPUTS, w->scratch);
         } else {
             const float *d = c->dout + (size_t)i * MTT_OUTPUTS;
             int any = 0;

@@ -6,20 +6,29 @@
 
 #include "kernels.h"
 
-/* y += a * x over n contiguous floats: the one hot loop of every backward pass. */
+/* On x86-64 with GCC, the hot functions are also compiled for Haswell-class CPUs (AVX2 +
+ * FMA) and picked at load time (ifunc): no global ISA flag, the baseline build still runs
+ * everywhere. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define MTT_CLONES __attribute__((target_clones("default", "arch=haswell")))
+#endif
+#endif
+#ifndef MTT_CLONES
+#define MTT_CLONES
+#endif
+
+/* y += a * x over n contiguous floats: the one hot loop of every pass here. */
 static inline void axpy(int n, float a, const float *restrict x, float *restrict y)
 {
     for (int i = 0; i < n; i++)
         y[i] += a * x[i];
 }
 
-void mtt_conv_backward(const float *x, int c, int h, int w, int k, const float *weight,
-                       int oc, const float *dy, float *gw, float *gb, float *dx, float *colT,
-                       float *dcol)
+/* Rows of x under output row p: colT[p][ci*k*k + ky*k + kx] = x[ci][y+ky][x+kx]. */
+static void im2col_t(const float *x, int c, int h, int w, int k, float *colT)
 {
-    const int oh = h - k + 1, ow = w - k + 1, np = oh * ow, kk = c * k * k;
-    /* im2col, transposed: row p holds the input patch under output position p, in the
-     * weight's (ci, ky, kx) order, so both products below run along contiguous rows. */
+    const int oh = h - k + 1, ow = w - k + 1, kk = c * k * k;
     for (int y = 0; y < oh; y++)
         for (int xx = 0; xx < ow; xx++) {
             float *row = colT + (size_t)(y * ow + xx) * kk;
@@ -30,6 +39,43 @@ void mtt_conv_backward(const float *x, int c, int h, int w, int k, const float *
                         *row++ = src[kx];
                 }
         }
+}
+
+MTT_CLONES
+void mtt_conv_forward(const float *x, int c, int h, int w, const float *weight,
+                      const float *bias, int oc, int k, float *y, float *col)
+{
+    const int oh = h - k + 1, ow = w - k + 1, np = oh * ow;
+    /* col[ci*k*k + ky*k + kx][p]: each (input channel, tap) is a shifted copy of the input
+     * plane, so the product below is an axpy along the output positions. */
+    for (int ci = 0; ci < c; ci++)
+        for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++) {
+                float *dst = col + (size_t)((ci * k + ky) * k + kx) * np;
+                for (int yy = 0; yy < oh; yy++)
+                    memcpy(dst + (size_t)yy * ow, x + ((size_t)ci * h + yy + ky) * w + kx,
+                           (size_t)ow * sizeof *dst);
+            }
+    const int kk = c * k * k;
+    for (int o = 0; o < oc; o++) {
+        float *out = y + (size_t)o * np;
+        for (int p = 0; p < np; p++)
+            out[p] = bias[o];
+        const float *wr = weight + (size_t)o * kk;
+        for (int j = 0; j < kk; j++)
+            axpy(np, wr[j], col + (size_t)j * np, out);
+    }
+}
+
+MTT_CLONES
+void mtt_conv_backward(const float *x, int c, int h, int w, int k, const float *weight,
+                       int oc, const float *dy, float *gw, float *gb, float *dx, float *colT,
+                       float *dcol)
+{
+    const int oh = h - k + 1, ow = w - k + 1, np = oh * ow, kk = c * k * k;
+    /* im2col, transposed: row p holds the input patch under output position p, in the
+     * weight's (ci, ky, kx) order, so both products below run along contiguous rows. */
+    im2col_t(x, c, h, w, k, colT);
     for (int o = 0; o < oc; o++) {
         const float *d = dy + (size_t)o * np;
         float sum = 0;
@@ -107,6 +153,7 @@ void mtt_maxpool_backward(const float *x, int c, int h, int w, int k, int s, con
     }
 }
 
+MTT_CLONES
 void mtt_fc_backward(const float *x, int n_in, const float *weight, int n_out,
                      const float *dy, float *gw, float *gb, float *dx)
 {

@@ -5,6 +5,13 @@
 
 #include <stddef.h>
 
+/* Forward of the valid convolution (the same result as mtk_conv_fn) as im2col + GEMM, which
+ * the compiler vectorises along the output positions: the kernel table's CHW convolution is
+ * the reference loop in every table (its fast kernels are HWC, for inference), and training
+ * spends most of its time here. `col` holds c*k*k * (h-k+1)(w-k+1) floats. */
+void mtt_conv_forward(const float *x, int c, int h, int w, const float *weight,
+                      const float *bias, int oc, int k, float *y, float *col);
+
 /* Valid convolution, stride 1, k x k (as mtk_conv_fn). x: c x h x w input, dy: oc x oh x ow
  * gradient of the output. Adds to gw (oc x c x k x k), gb (oc) and, when dx is not NULL, to
  * dx (c x h x w). colT and dcol each hold (h-k+1)(w-k+1) * c*k*k floats. */

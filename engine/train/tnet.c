@@ -227,7 +227,7 @@ void mtt_net_free(mtt_net *net)
 }
 
 void mtt_net_forward(const mtt_net *net, const mtk_table *k, const float *in, float *act,
-                     float out[MTT_OUTPUTS])
+                     float out[MTT_OUTPUTS], float *scratch)
 {
     memcpy(act, in, (size_t)3 * net->side * net->side * sizeof *act);
     for (int i = 0; i < net->n_layers; i++) {
@@ -236,8 +236,12 @@ void mtt_net_forward(const mtt_net *net, const mtk_table *k, const float *in, fl
         float *y = act + l->out_off;
         switch (l->kind) {
         case MTT_L_CONV:
-            k->conv(x, l->c, l->h, l->w, net->w + net->params[l->pw].off,
-                    net->w + net->params[l->pb].off, l->oc, l->k, y);
+            if (scratch)
+                mtt_conv_forward(x, l->c, l->h, l->w, net->w + net->params[l->pw].off,
+                                 net->w + net->params[l->pb].off, l->oc, l->k, y, scratch);
+            else
+                k->conv(x, l->c, l->h, l->w, net->w + net->params[l->pw].off,
+                        net->w + net->params[l->pb].off, l->oc, l->k, y);
             break;
         case MTT_L_PRELU:
             memcpy(y, x, (size_t)l->c * l->h * l->w * sizeof *y);

@@ -66,9 +66,11 @@ int mtt_net_init(mtt_net *net, mtt_stage stage, uint64_t seed);
 void mtt_net_free(mtt_net *net);
 
 /* Forward pass of one sample: `in` is 3 x side x side normalised CHW; `act` (act_floats)
- * receives every activation; out[MTT_OUTPUTS] the head outputs. */
+ * receives every activation; out[MTT_OUTPUTS] the head outputs. PReLU, pooling and fully
+ * connected layers run through the kernel table `k`; convolutions too when scratch is NULL,
+ * else through mtt_conv_forward (faster; scratch holds scratch_floats). */
 void mtt_net_forward(const mtt_net *net, const mtk_table *k, const float *in, float *act,
-                     float out[MTT_OUTPUTS]);
+                     float out[MTT_OUTPUTS], float *scratch);
 
 /* Backward pass of one sample whose activations are in `act`: dout holds dLoss/d(head
  * outputs); the parameter gradients are ADDED to grad (n_weights). `scratch` holds

@@ -97,7 +97,7 @@ static int test_loss_falls(void)
         mtt_sample_input(&fresh, i, NULL, in, &tg);
         if (tg.label < 0)
             continue;
-        mtt_net_forward(&net, mtk_get_table(), in, act, out);
+        mtt_net_forward(&net, mtk_get_table(), in, act, out, NULL);
         right += (out[1] > out[0]) == (tg.label == 1);
         total++;
     }
@@ -217,8 +217,15 @@ static int test_export(void)
         CHECK(in && act && scratch);
         for (size_t i = 0; i < nin; i++)
             in[i] = (float)mtt_rng_range(&r, -1, 1);
-        float out[MTT_OUTPUTS], eng[16];
-        mtt_net_forward(net, k, in, act, out);
+        float out[MTT_OUTPUTS], out_gemm[MTT_OUTPUTS], eng[16];
+        float *fwd = malloc(net->scratch_floats * sizeof *fwd);
+        CHECK(fwd);
+        mtt_net_forward(net, k, in, act, out, NULL);
+        /* The training path (im2col convolutions) computes the same. */
+        mtt_net_forward(net, k, in, act, out_gemm, fwd);
+        for (int j = 0; j < MTT_OUTPUTS; j++)
+            CHECK_NEAR(out_gemm[j], out[j], 1e-4 * (1 + fabsf(out[j])));
+        free(fwd);
         int n_out = 5;
         if (st == 0) {
             float prob, reg[4];

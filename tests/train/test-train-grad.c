@@ -92,6 +92,14 @@ static int check_conv_shape(conv_ctx c)
     fill(x, nx, -1, 1);
     fill(p, np, -0.5, 0.5);
     fill(r, ny, -1, 1);
+    /* The training forward (im2col + GEMM) against the reference kernel. */
+    mtt_conv_forward(x, c.c, c.h, c.w, p, p + nw, c.oc, c.k, y, colT);
+    float *ref = malloc(ny * sizeof *ref);
+    CHECK(ref);
+    mtk_f32_conv__ref(x, c.c, c.h, c.w, p, p + nw, c.oc, c.k, ref);
+    for (size_t i = 0; i < ny; i++)
+        CHECK_NEAR(y[i], ref[i], 1e-5 * (1 + fabsf(ref[i])));
+    free(ref);
     mtt_conv_backward(x, c.c, c.h, c.w, c.k, p, c.oc, r, gp, gp + nw, gx, colT, dcol);
     int rc = check_grad(conv_fwd, &c, x, p, p, gp, np, r, y, ny, "conv weight/bias");
     if (!rc)
@@ -346,12 +354,14 @@ static int test_ohem(void)
 /* ---- whole nets ---------------------------------------------------------------------- */
 
 /* The batch loss of one sample through the net, in double. */
+static float *fwd_scratch; /* the training path's convolutions */
+
 static double net_loss(const mtt_net *net, const float *in, float *act, const mtt_target *t,
                        const mtt_loss_weights *w, float *dout)
 {
     float out[MTT_OUTPUTS];
     mtt_loss_stats st;
-    mtt_net_forward(net, mtk_find_table("scalar"), in, act, out);
+    mtt_net_forward(net, mtk_find_table("scalar"), in, act, out, fwd_scratch);
     mtt_loss_batch(out, t, 1, w, dout, &st);
     return st.total;
 }
@@ -365,7 +375,8 @@ static int check_net(mtt_stage stage)
     float *in = malloc(nin * sizeof *in), *act = malloc(net.act_floats * sizeof *act);
     float *grad = calloc(net.n_weights, sizeof *grad);
     float *scratch = malloc(net.scratch_floats * sizeof *scratch);
-    CHECK(in && act && grad && scratch);
+    fwd_scratch = malloc(net.scratch_floats * sizeof *fwd_scratch);
+    CHECK(in && act && grad && scratch && fwd_scratch);
     fill(in, nin, -1, 1);
     /* One positive with a box and landmarks: every head and the whole trunk get gradient. */
     mtt_target t = {.label = 1, .has_box = 1, .has_lm = 1};
@@ -424,6 +435,8 @@ static int check_net(mtt_stage stage)
     free(act);
     free(grad);
     free(scratch);
+    free(fwd_scratch);
+    fwd_scratch = NULL;
     mtt_net_free(&net);
     /* O-Net's 67k first-layer activations make a kink crossing likely even at the smallest
      * step: one check in 20 may miss (P-Net and R-Net pass them all in practice). */

@@ -1,0 +1,39 @@
+#!/bin/sh
+# mtcam-train end to end on a few images: every command runs, the model file is written and
+# the detector loads it; bad flags exit 2 with a message. Skips (77) without ../shared data.
+set -u
+train="$1" data="$2" eval="${3:-}"
+[ -f "$data/caltech-webfaces/ground_truth.txt" ] || { echo "SKIP: $data not found"; exit 77; }
+work=$(mktemp -d /tmp/mtcam-train-pipeline.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$train" all --data "$data" --work "$work" --images 40 --mtfl 60 --epochs 1 \
+    --samples-per-epoch 512 --batch 64 -o "$work/m.mtcnn" > "$work/log" 2>&1 ||
+    { cat "$work/log"; fail "all failed"; }
+for f in pnet.samples rnet.samples onet.samples pnet.ckpt rnet.ckpt onet.ckpt m.mtcnn; do
+    [ -s "$work/$f" ] || fail "$f missing"
+done
+grep -q "prepare pnet: .* samples" "$work/log" || fail "no sample count in the log"
+grep -q "samples/s" "$work/log" || fail "no progress line"
+grep -q "mine onet:" "$work/log" || fail "no O-Net mining"
+# The program's own parts: resume a finished fit (nothing left to do), export again.
+"$train" fit --stage pnet --data "$data" --work "$work" --epochs 1 --resume > /dev/null 2>&1 ||
+    fail "resume of a finished fit failed"
+"$train" export --work "$work" -o "$work/again.mtcnn" > /dev/null 2>&1 || fail "export failed"
+cmp -s "$work/m.mtcnn" "$work/again.mtcnn" || fail "export is not reproducible"
+# The model loads in the engine (mtcam-eval runs the detector on a few images).
+if [ -n "$eval" ] && [ -x "$eval" ]; then
+    "$eval" --dataset caltech --root "$data/caltech-webfaces" --limit 3 --model "$work/m.mtcnn" \
+        --quiet > "$work/eval" 2>&1 || { cat "$work/eval"; fail "the model does not load"; }
+fi
+# Usage errors: exit 2 and a one-line message naming the problem.
+"$train" fit --stage xnet > /dev/null 2> "$work/err"; [ $? -eq 2 ] || fail "bad stage not exit 2"
+grep -q "xnet" "$work/err" || fail "bad stage message"
+"$train" frobnicate > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown command not exit 2"
+"$train" fit --stage pnet --epochs 0 > /dev/null 2>&1; [ $? -eq 2 ] || fail "epochs 0 not exit 2"
+# A missing sample file is an error (exit 1), not a crash.
+"$train" fit --stage onet --work "$work/none" > /dev/null 2> "$work/err"; [ $? -eq 1 ] ||
+    fail "missing samples not exit 1"
+grep -q "onet.samples" "$work/err" || fail "missing samples message does not name the file"
+echo "pipeline ok"
