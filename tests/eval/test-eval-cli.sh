@@ -7,6 +7,11 @@
 #          ones measured when this test was written (every face found, no false positive,
 #          landmark NME ~0.057); the HTML holds the charts (rendered by rsvg-convert when
 #          installed). An image missing from the set exits 1 naming it.
+#   formats: (needs MODEL and SHARED) dlib's testing boxes rewritten as a WIDER ground-truth
+#          file and as FDDB ellipses (upright, forehead to chin) over the same photos: the
+#          WIDER run gives the dlib run's hits and AP (same boxes, same IoU rule; one extra
+#          image without faces); the FDDB run finds every face with a continuous score
+#          between 0.6 and 0.9.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
 eval_bin=$1 model=$2 shared=$3 case=$4
@@ -116,6 +121,44 @@ EOF
     sed 's/2008_002470.jpg/no-such-image.jpg/' "$dlib/testing_with_face_landmarks.xml" >"$tmp/missing.xml"
     run_expect 1 --dataset dlib --root "$dlib" --list "$tmp/missing.xml" --model "$model" --quiet
     grep -q "no-such-image.jpg" "$tmp/err" || fail "the error does not name the image: $(cat "$tmp/err")"
+    ;;
+formats)
+    dlib=$shared/data/dlib-faces
+    [ -f "$dlib/testing.xml" ] || { echo "SKIP: $dlib not found (../shared)"; exit 77; }
+    [ -f "$model" ] || { echo "SKIP: $model not found (made by the test original_model.convert from ../shared)"; exit 77; }
+    python3 - "$dlib/testing.xml" "$tmp" <<'EOF' || fail "writing the WIDER and FDDB files"
+import re, sys
+xml = open(sys.argv[1]).read()
+wider = open(sys.argv[2] + "/wider_gt.txt", "w")
+fddb = open(sys.argv[2] + "/fold.txt", "w")
+for name, body in re.findall(r"<image file='([^']+)'[^>]*>(.*?)</image>", xml, re.S):
+    boxes = [tuple(map(int, b)) for b in
+             re.findall(r"top='(\d+)' left='(\d+)' width='(\d+)' height='(\d+)'", body)]
+    wider.write(f"{name}\n{len(boxes)}\n")
+    fddb.write(f"{name[:-4]}\n{len(boxes)}\n")
+    for t, l, w, h in boxes:
+        wider.write(f"{l} {t} {w} {h} 0 0 0 0 0 0 \n")
+        fddb.write(f"{0.65 * h:.3f} {0.5 * w:.3f} 1.570796 {l + w / 2:.3f} {t + 0.4 * h:.3f}  1\n")
+# An image without faces, written the official way, must be read (and counts as an image).
+wider.write("dogs.jpg\n0\n0 0 0 0 0 0 0 0 0 0 \n")
+EOF
+    run_expect 0 --dataset dlib --root "$dlib" --list "$dlib/testing.xml" --model "$model" --json "$tmp/dlib.json" --quiet
+    run_expect 0 --dataset wider --root "$dlib" --list "$tmp/wider_gt.txt" --model "$model" --json "$tmp/wider.json" --quiet
+    run_expect 0 --dataset fddb --root "$dlib" --list "$tmp/fold.txt" --model "$model" --json "$tmp/fddb.json" --html "$tmp/fddb.html" --quiet
+    grep -q "FDDB continuous score" "$tmp/out" || fail "no FDDB continuous score in the summary"
+    python3 - "$tmp" <<'EOF' || fail "WIDER/FDDB figures"
+import json, sys
+t = sys.argv[1]
+d = json.load(open(t + "/dlib.json"))["models"][0]["detection"]
+w = json.load(open(t + "/wider.json"))
+f = json.load(open(t + "/fddb.json"))["models"][0]["detection"]
+assert w["dataset"]["images"] == 6 and w["dataset"]["faces"] == 25, w["dataset"]
+w = w["models"][0]["detection"]
+for k in ("recall", "ap", "tp", "mean_overlap"):
+    assert w[k] == d[k], (k, w[k], d[k])
+assert d["recall"] == 1.0
+assert f["recall"] == 1.0 and 0.6 < f["continuous_score"] < 0.9, f
+EOF
     ;;
 *)
     fail "unknown case $case"
