@@ -309,10 +309,11 @@ int eval_read_dlib_xml(const char *root, const char *xml_file, eval_dataset *ds)
     }
     eval_image *img = NULL; /* inside <image> */
     eval_face *face = NULL; /* inside <box> */
-    int saw_dataset = 0;
+    int saw_dataset = 0, closed_dataset = 0;
     while ((rc = next_tag(&x, t)) == 1) {
         if (strcmp(t->name, "dataset") == 0) {
             saw_dataset = 1;
+            closed_dataset = t->closing || t->self_closing;
         } else if (strcmp(t->name, "image") == 0) {
             if (t->closing) {
                 if (!img || face) {
@@ -402,6 +403,11 @@ int eval_read_dlib_xml(const char *root, const char *xml_file, eval_dataset *ds)
     }
     if (!saw_dataset) {
         rc = xml_error(&x, "no <dataset> element: not a dlib imglab file");
+        goto done;
+    }
+    /* A file cut short would otherwise pass for a smaller data set. */
+    if (!closed_dataset) {
+        rc = xml_error(&x, "file ends before </dataset> (truncated?)");
         goto done;
     }
     rc = 0;

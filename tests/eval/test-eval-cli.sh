@@ -69,6 +69,17 @@ usage)
     printf '<dataset><images><image file="a.jpg"><box top="1"/></image></images></dataset>\n' >"$tmp/bad.xml"
     run_expect 1 --dataset dlib --root "$r" --list "$tmp/bad.xml"
     grep -q "bad.xml:1: <box> without the 'left' attribute" "$tmp/err" || fail "bad XML: $(cat "$tmp/err")"
+    # A good list but a missing or broken model: one line naming the model.
+    printf '<dataset><images><image file="a.jpg"/></images></dataset>\n' >"$tmp/good.xml"
+    run_expect 1 --dataset dlib --root "$r" --list "$tmp/good.xml" --model "$tmp/absent.mtcnn"
+    grep -q "absent.mtcnn" "$tmp/err" || fail "the model error does not name it: $(cat "$tmp/err")"
+    printf 'not a model' >"$tmp/junk.mtcnn"
+    run_expect 1 --dataset dlib --root "$r" --list "$tmp/good.xml" --model "$tmp/junk.mtcnn"
+    grep -q "junk.mtcnn" "$tmp/err" || fail "the model error does not name it: $(cat "$tmp/err")"
+    # An empty selection is an error, not a report of nothing.
+    printf '<dataset><images></images></dataset>\n' >"$tmp/empty.xml"
+    run_expect 1 --dataset dlib --root "$r" --list "$tmp/empty.xml" --model "$tmp/junk.mtcnn"
+    grep -q "no images" "$tmp/err" || fail "empty set: $(cat "$tmp/err")"
     ;;
 dlib)
     dlib=$shared/data/dlib-faces

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "err.h"
 #include "eval-dataset.h"
+#include "mtcnn.h"
 
 static char tmpdir[256];
 
@@ -351,6 +352,53 @@ static int mtfl_reader(void)
     return 0;
 }
 
+/* Every prefix of a valid file (a download cut short) reads cleanly or fails with EFORMAT,
+ * never crashes (the ASan build runs this too); a cut XML file is always an error. (A line
+ * format cut between two records cannot be told from a shorter file.) */
+static int truncated_files(void)
+{
+    if (!make_tmpdir())
+        SKIP("cannot create a temporary folder");
+    static const char xml[] =
+        "<?xml version='1.0'?>\n<dataset><images>\n<image file='a.jpg'>\n"
+        "<box top='1' left='2' width='30' height='40' ignore='1'>"
+        "<part name='00' x='3' y='4'/></box>\n</image>\n</images>\n</dataset>\n";
+    static const char wider[] = "a/b.jpg\n2\n1 2 30 40 0 0 0 0 0 0\n5 6 30 40 2 0 0 0 0 0\n"
+                                "c/d.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n";
+    static const char fddb[] = "x/img_1\n2\n30 20 1.2 100 50 1\n30 20 0 100 50 1\n";
+    const struct {
+        const char *text;
+        int (*read)(const char *, const char *, eval_dataset *);
+        int full_images;
+    } files[] = {{xml, eval_read_dlib_xml, 1}, {wider, eval_read_wider, 2},
+                 {fddb, eval_read_fddb, 1}};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t len = strlen(files[f].text);
+        for (size_t cut = 0; cut <= len; cut++) {
+            const char *path = write_file("cut.txt", "%.*s", (int)cut, files[f].text);
+            eval_dataset ds = {0};
+            int rc = files[f].read("/r", path, &ds);
+            int images = ds.n_images;
+            eval_dataset_free(&ds);
+            if (rc != 0 && rc != MTCNN_EFORMAT) {
+                remove_tmpdir();
+                CHECK_MSG(0, "file %zu cut at %zu: rc %d (%s)", f, cut, rc, mtcam_last_error());
+            }
+            /* XML must end with </dataset>: any shorter prefix is an error. */
+            if (f == 0 && cut + 1 < len && rc != MTCNN_EFORMAT) {
+                remove_tmpdir();
+                CHECK_MSG(0, "XML cut at %zu accepted", cut);
+            }
+            if (cut == len && (rc != 0 || images != files[f].full_images)) {
+                remove_tmpdir();
+                CHECK_MSG(0, "file %zu whole: rc %d, %d images", f, rc, images);
+            }
+        }
+    }
+    remove_tmpdir();
+    return 0;
+}
+
 static int missing_files(void)
 {
     eval_dataset ds = {0};
@@ -406,7 +454,7 @@ int main(int argc, char **argv)
         {"dlib_xml", dlib_xml},         {"dlib_xml_errors", dlib_xml_errors},
         {"wider_reader", wider_reader}, {"fddb_reader", fddb_reader},
         {"caltech_reader", caltech_reader}, {"mtfl_reader", mtfl_reader},
-        {"missing_files", missing_files}, {"subset_and_limit", subset_and_limit},
+        {"truncated_files", truncated_files}, {"missing_files", missing_files}, {"subset_and_limit", subset_and_limit},
         {NULL, NULL}};
     return check_main(argc, argv, cases);
 }
