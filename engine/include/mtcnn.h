@@ -89,7 +89,10 @@ typedef struct mtcnn_options {
     float factor;        /* pyramid scale step (default 0.709, in (0,1)) */
     float thresholds[3]; /* P/R/O-Net face-probability thresholds (0.6, 0.7, 0.7) */
     int stages;          /* 1 = P-Net only, 2 = up to R-Net, 3 = full cascade (default 3) */
-    int threads;         /* worker threads for one detect call (default 1 = caller only) */
+    int threads;         /* threads for one detect call (1..256, default 1 = the caller
+                            only): the detector keeps a pool of threads - 1 workers, made at
+                            create and resized by set_options; results are identical for
+                            any count */
     int swap_rb;         /* non-zero: feed the image with R and B swapped (reproduces peers
                             that fed BGR to the RGB-trained nets); default 0 */
     int mirror_landmarks; /* non-zero: average landmarks with a mirrored O-Net pass (KZ v1) */
