@@ -75,7 +75,7 @@ static void summary_table(FILE *out, const eval_report *rep)
     TROW("average precision (VOC all-point)", r->ap, "%.4f");
     if (s->rule.kind == EVAL_RULE_ELLIPSE)
         TROW("FDDB continuous score per face", r->continuous_op, "%.4f");
-    else
+    else if (s->rule.kind == EVAL_RULE_IOU) /* the points rule has no overlap */
         TROW("mean overlap of hits", r->mean_overlap_op, "%.3f");
     if (r0->width_iod[1] == r0->width_iod[1])
         TROW("hit box width / IOD, median", r->width_iod[1], "%.2f");

@@ -95,7 +95,7 @@ void eval_report_text(FILE *out, const eval_report *rep)
     ROW("average precision (VOC all-point)", r->ap, "%.4f");
     if (s->rule.kind == EVAL_RULE_ELLIPSE)
         ROW("FDDB continuous score / face", r->continuous_op, "%.4f");
-    else
+    else if (s->rule.kind == EVAL_RULE_IOU) /* the points rule has no overlap */
         ROW("mean overlap of hits", r->mean_overlap_op, "%.3f");
     if (r0->width_iod[1] == r0->width_iod[1]) {
         ROW("hit box width / IOD, 5th pct", r->width_iod[0], "%.2f");
