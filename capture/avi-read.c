@@ -36,12 +36,10 @@ typedef struct avi_source {
     capture_image_jpeg_decoder *dec;
     mtcam_frame frame;
     int have_frame;          /* frame holds a decoded picture (for repeats) */
-    capture_pacer pacer;
+    capture_playback play;
     size_t next;             /* next frame index in the file */
     uint64_t tick;           /* frames of the timeline passed (pacing), across loops */
-    uint64_t seq;            /* frames delivered */
     uint64_t good_this_pass;
-    int pending;
 } avi_source;
 
 static uint32_t rd32(const uint8_t *p)
@@ -352,8 +350,9 @@ static int build_index(avi_source *s, double *fps)
 
 /* Decodes the next frame of the file into s->frame; MTCNN_EFORMAT for a corrupt frame (it is
  * skipped: the next call goes on with the one after), MTCNN_EEOF at the end. */
-static int next_frame(avi_source *s)
+static int next_frame(capture_source *src)
 {
+    avi_source *s = (avi_source *)src;
     const char *path = s->base.spec;
     if (s->next >= s->n_frames) {
         if (!s->base.opt.loop || s->good_this_pass == 0)
@@ -362,7 +361,7 @@ static int next_frame(avi_source *s)
         s->good_this_pass = 0;
     }
     size_t k = s->next++;
-    s->tick++;
+    s->play.slot = s->tick++; /* a skipped frame keeps its time */
     const avi_frame_ref *r = &s->frames[k];
     if (r->size == 0) {
         if (!s->have_frame)
@@ -397,24 +396,7 @@ static int next_frame(avi_source *s)
 static int avi_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 {
     avi_source *s = (avi_source *)src;
-    if (!s->pending) {
-        int rc = next_frame(s);
-        if (rc) {
-            if (rc == MTCNN_EFORMAT)
-                capture__warn(src, "%s", mtcam_last_error());
-            return rc;
-        }
-        s->pending = 1;
-    }
-    int64_t ts;
-    int rc = capture__pacer_wait(&s->pacer, s->tick - 1, timeout_ms, &ts);
-    if (rc)
-        return rc;
-    s->pending = 0;
-    s->frame.timestamp_ns = ts;
-    s->frame.seq = s->seq++;
-    *frame = &s->frame;
-    return 0;
+    return capture__playback_read(src, &s->play, next_frame, &s->frame, timeout_ms, frame);
 }
 
 static void avi_close(capture_source *src)
@@ -453,7 +435,7 @@ int capture__open_avi(const char *spec, const capture_options *opt, capture_sour
     if ((rc = capture_image_jpeg_decoder_create(&s->dec)))
         goto fail;
     double rate = fps > 0 ? fps : 25;
-    capture__pacer_init(&s->pacer, rate, opt->as_fast_as_possible);
+    capture__pacer_init(&s->play.pacer, rate, opt->as_fast_as_possible);
     snprintf(s->base.description, sizeof s->base.description,
              "%s: MJPEG AVI %dx%d %.4g fps%s, %zu frames%s%s", spec, s->width, s->height, rate,
              fps > 0 ? "" : " (no rate in file)", s->n_frames,

@@ -238,3 +238,27 @@ int capture__pacer_wait(capture_pacer *p, uint64_t index, int timeout_ms, int64_
     *ts_ns = due;
     return 0;
 }
+
+int capture__playback_read(capture_source *src, capture_playback *pb, capture_decode_fn decode,
+                           mtcam_frame *frame, int timeout_ms, const mtcam_frame **out)
+{
+    if (!pb->pending) {
+        pb->slot = pb->seq;
+        int rc = decode(src);
+        if (rc) {
+            if (rc == MTCNN_EFORMAT)
+                capture__warn(src, "%s", mtcam_last_error());
+            return rc;
+        }
+        pb->pending = 1;
+    }
+    int64_t ts;
+    int rc = capture__pacer_wait(&pb->pacer, pb->slot, timeout_ms, &ts);
+    if (rc)
+        return rc;
+    pb->pending = 0;
+    frame->timestamp_ns = ts;
+    frame->seq = pb->seq++;
+    *out = frame;
+    return 0;
+}

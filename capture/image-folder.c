@@ -20,10 +20,8 @@ typedef struct image_source {
     size_t n_paths, next;
     int single;            /* one image, decoded once at open */
     mtcam_frame frame;
-    capture_pacer pacer;
-    uint64_t seq;
+    capture_playback play;
     uint64_t good_this_pass;
-    int pending;
 } image_source;
 
 /* Natural order: runs of digits compare by value, the rest byte by byte. */
@@ -136,10 +134,11 @@ static int list_folder(image_source *s)
     return 0;
 }
 
-static int next_image(image_source *s)
+static int next_image(capture_source *src)
 {
+    image_source *s = (image_source *)src;
     if (s->single) {
-        if (s->seq > 0 && !s->base.opt.loop)
+        if (s->play.seq > 0 && !s->base.opt.loop)
             return mtcam_set_error(MTCNN_EEOF, "%s: end of stream (one image)", s->base.spec);
         return 0;
     }
@@ -164,24 +163,7 @@ static int next_image(image_source *s)
 static int image_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 {
     image_source *s = (image_source *)src;
-    if (!s->pending) {
-        int rc = next_image(s);
-        if (rc) {
-            if (rc == MTCNN_EFORMAT)
-                capture__warn(src, "%s", mtcam_last_error());
-            return rc;
-        }
-        s->pending = 1;
-    }
-    int64_t ts;
-    int rc = capture__pacer_wait(&s->pacer, s->seq, timeout_ms, &ts);
-    if (rc)
-        return rc;
-    s->pending = 0;
-    s->frame.timestamp_ns = ts;
-    s->frame.seq = s->seq++;
-    *frame = &s->frame;
-    return 0;
+    return capture__playback_read(src, &s->play, next_image, &s->frame, timeout_ms, frame);
 }
 
 static void image_close(capture_source *src)
@@ -208,7 +190,7 @@ int capture__open_image(const char *spec, const capture_options *opt, capture_so
         return rc;
     }
     double fps = opt->fps > 0 ? opt->fps : 25;
-    capture__pacer_init(&s->pacer, fps, opt->as_fast_as_possible);
+    capture__pacer_init(&s->play.pacer, fps, opt->as_fast_as_possible);
     char rate[32] = "as fast as possible";
     if (!opt->as_fast_as_possible)
         snprintf(rate, sizeof rate, "at %.4g fps", fps);
@@ -233,7 +215,7 @@ int capture__open_folder(const char *spec, const capture_options *opt, capture_s
         return rc;
     }
     double fps = opt->fps > 0 ? opt->fps : 1;
-    capture__pacer_init(&s->pacer, fps, opt->as_fast_as_possible);
+    capture__pacer_init(&s->play.pacer, fps, opt->as_fast_as_possible);
     char rate[32] = "as fast as possible";
     if (!opt->as_fast_as_possible)
         snprintf(rate, sizeof rate, "%.4g images/s", fps);

@@ -50,6 +50,25 @@ void capture__pacer_init(capture_pacer *p, double fps, int fast);
  * to catch up. */
 int capture__pacer_wait(capture_pacer *p, uint64_t index, int timeout_ms, int64_t *ts_ns);
 
+/* The read loop the file backends share (y4m, avi, image, folder): decode the next frame once,
+ * hold it while it is not yet due (a read that times out keeps it), then stamp and deliver it. */
+typedef struct capture_playback {
+    capture_pacer pacer;
+    uint64_t seq;  /* frames delivered */
+    uint64_t slot; /* timeline slot of the pending frame: set to seq before each decode; a
+                      backend whose skipped frames keep their time (avi) sets it itself */
+    int pending;   /* a frame is decoded and waits for its due time */
+} capture_playback;
+
+/* Decodes the next frame into the backend's frame: 0, MTCNN_EFORMAT for a bad frame (counted
+ * as a warning; the next read goes on after it), or another error (MTCNN_EEOF at the end). */
+typedef int (*capture_decode_fn)(capture_source *src);
+
+/* One read of a file backend: decodes with `decode` when nothing is pending, waits for the
+ * frame's slot, then stamps `frame` (timestamp, seq) and hands it out in *out. */
+int capture__playback_read(capture_source *src, capture_playback *pb, capture_decode_fn decode,
+                           mtcam_frame *frame, int timeout_ms, const mtcam_frame **out);
+
 /* The backends' constructors: each validates the spec and fills *out. */
 int capture__open_v4l2(const char *spec, const capture_options *opt, capture_source **out);
 int capture__open_y4m(const char *spec, const capture_options *opt, capture_source **out);

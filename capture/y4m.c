@@ -22,11 +22,9 @@ typedef struct y4m_source {
     uint8_t *buf;          /* one frame of planar data */
     off_t data_start;      /* first FRAME header */
     mtcam_frame frame;
-    capture_pacer pacer;
-    uint64_t seq;          /* frames delivered */
+    capture_playback play;
     uint64_t file_frame;   /* frame number within the file (for messages) */
     uint64_t good_this_pass;
-    int pending;           /* frame converted, waiting for its due time */
     int ended;             /* the data ran out or went bad: next read loops or ends */
 } y4m_source;
 
@@ -109,8 +107,9 @@ static int parse_header(y4m_source *s, char *line, double *fps, char *cs_name, s
 
 /* Reads and converts the next frame of the file into s->frame. MTCNN_EEOF at the end (after
  * looping when asked). */
-static int next_frame(y4m_source *s)
+static int next_frame(capture_source *src)
 {
+    y4m_source *s = (y4m_source *)src;
     const char *path = s->base.spec;
     for (int attempt = 0; attempt < 2; attempt++) {
         if (s->ended) {
@@ -161,24 +160,7 @@ static int next_frame(y4m_source *s)
 static int y4m_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 {
     y4m_source *s = (y4m_source *)src;
-    if (!s->pending) {
-        int rc = next_frame(s);
-        if (rc) {
-            if (rc == MTCNN_EFORMAT)
-                capture__warn(src, "%s", mtcam_last_error());
-            return rc;
-        }
-        s->pending = 1;
-    }
-    int64_t ts;
-    int rc = capture__pacer_wait(&s->pacer, s->seq, timeout_ms, &ts);
-    if (rc)
-        return rc;
-    s->pending = 0;
-    s->frame.timestamp_ns = ts;
-    s->frame.seq = s->seq++;
-    *frame = &s->frame;
-    return 0;
+    return capture__playback_read(src, &s->play, next_frame, &s->frame, timeout_ms, frame);
 }
 
 static void y4m_close(capture_source *src)
@@ -226,7 +208,7 @@ int capture__open_y4m(const char *spec, const capture_options *opt, capture_sour
     if (rc)
         goto fail;
     double rate = fps > 0 ? fps : 25;
-    capture__pacer_init(&s->pacer, rate, opt->as_fast_as_possible);
+    capture__pacer_init(&s->play.pacer, rate, opt->as_fast_as_possible);
     snprintf(s->base.description, sizeof s->base.description, "%s: Y4M %dx%d C%s %.4g fps%s%s%s",
              spec, s->width, s->height, cs, rate, fps > 0 ? "" : " (no rate in file)",
              opt->as_fast_as_possible ? ", as fast as possible" : "",
