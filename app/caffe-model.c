@@ -1,12 +1,12 @@
 /* caffe-model.c - a minimal protobuf wire-format reader for Caffe weights (see the header). */
 #include "caffe-model.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "file.h"
 
 /* Bigger than any Caffe model this project meets (det4 is 3.8 MB); refused before reading. */
 #define MAX_FILE_SIZE ((size_t)256 << 20)
@@ -392,45 +392,15 @@ int app_caffe_read_file(const char *path, app_caffe_net *net)
 {
     if (net)
         memset(net, 0, sizeof *net);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int err = errno;
-        return mtcam_set_error(mtcam_errno_code(err), "%s: cannot open: %s", path,
-                               strerror(err));
-    }
-    size_t cap = 1 << 20, len = 0;
-    unsigned char *buf = malloc(cap);
-    int rc = 0;
-    while (buf) {
-        if (len == cap) {
-            if (cap > MAX_FILE_SIZE)
-                break;
-            size_t grown_cap = cap * 2 > MAX_FILE_SIZE + 1 ? MAX_FILE_SIZE + 1 : cap * 2;
-            unsigned char *grown = realloc(buf, grown_cap);
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap = grown_cap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf)
-        rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
-    else if (ferror(f))
-        rc = mtcam_set_error(mtcam_errno_code(errno), "%s: read error: %s", path,
-                             strerror(errno));
-    else if (len > MAX_FILE_SIZE)
-        rc = mtcam_set_error(MTCNN_EFORMAT, "%s: larger than %zu bytes: not a model", path,
-                             MAX_FILE_SIZE);
-    fclose(f);
-    if (rc == 0)
-        rc = app_caffe_read_memory(buf, len, path, net);
+    unsigned char *buf;
+    size_t len;
+    int rc = mtcam_read_file(path, MAX_FILE_SIZE, &buf, &len);
+    if (rc == MTCNN_EFORMAT)
+        return mtcam_set_error(MTCNN_EFORMAT, "%s: larger than %zu bytes: not a model", path,
+                               MAX_FILE_SIZE);
+    if (rc < 0)
+        return rc;
+    rc = app_caffe_read_memory(buf, len, path, net);
     free(buf);
     return rc;
 }

@@ -21,6 +21,7 @@
 
 #include "align.h"
 #include "err.h"
+#include "file.h"
 
 #define MAGIC "MTCAMNN\0"
 #define MAGIC_SIZE 8
@@ -543,61 +544,6 @@ MTCNN_API int mtcnn_model_load_memory(const void *data, size_t size, const char 
     return model_finish(name, m, out);
 }
 
-/* Reads a whole file, refusing anything larger than `limit` without reading past it (works
- * for pipes and devices too, where the size is not known in advance). */
-static int read_file(const char *path, size_t limit, unsigned char **data, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int err = errno;
-        return mtcam_set_error(mtcam_errno_code(err), "%s: cannot open: %s", path,
-                               strerror(err));
-    }
-    size_t cap = 1 << 20, len = 0;
-    unsigned char *buf = malloc(cap);
-    int rc = 0;
-    if (!buf) {
-        rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
-        goto done;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > limit)
-                break; /* one byte more than allowed is enough to refuse */
-            size_t grown_cap = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
-            unsigned char *grown = realloc(buf, grown_cap);
-            if (!grown) {
-                rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            buf = grown;
-            cap = grown_cap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int err = errno;
-                rc = mtcam_set_error(mtcam_errno_code(err), "%s: read error: %s", path,
-                                     strerror(err));
-                goto done;
-            }
-            break;
-        }
-    }
-    if (len > limit)
-        rc = mtcam_set_error(MTCNN_EMODEL, "%s: larger than any model (%zu bytes)", path, limit);
-done:
-    fclose(f);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *size = len;
-    return 0;
-}
-
 MTCNN_API int mtcnn_model_load(const char *path, mtcnn_model **out)
 {
     if (!out)
@@ -607,7 +553,10 @@ MTCNN_API int mtcnn_model_load(const char *path, mtcnn_model **out)
         return mtcam_set_error(MTCNN_EINVAL, "model path is NULL");
     unsigned char *data = NULL;
     size_t size = 0;
-    int rc = read_file(path, MAX_FILE_SIZE, &data, &size);
+    int rc = mtcam_read_file(path, MAX_FILE_SIZE, &data, &size);
+    if (rc == MTCNN_EFORMAT)
+        return mtcam_set_error(MTCNN_EMODEL, "%s: larger than any model (%zu bytes)", path,
+                               (size_t)MAX_FILE_SIZE);
     if (rc < 0)
         return rc;
     rc = mtcnn_model_load_memory(data, size, path, out);
