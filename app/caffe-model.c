@@ -185,7 +185,7 @@ static int parse_shape(const parser *ps, span s, app_caffe_blob *b)
     return 0;
 }
 
-static void shape_text(char *buf, size_t size, const app_caffe_blob *b)
+void app_caffe_shape_text(char *buf, size_t size, const app_caffe_blob *b)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -253,7 +253,7 @@ static int parse_blob(const parser *ps, span s, app_caffe_blob *b, size_t blob_a
                       : product * (size_t)b->dims[d];
     if (product != count) {
         char shape[160];
-        shape_text(shape, sizeof shape, b);
+        app_caffe_shape_text(shape, sizeof shape, b);
         return mtcam_set_error(MTCNN_EFORMAT,
                                "%s: blob at byte %zu: %zu floats of data, its shape %s needs %zu",
                                ps->name, blob_at, count, shape, product);

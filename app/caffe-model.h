@@ -41,5 +41,8 @@ int app_caffe_read_memory(const void *data, size_t size, const char *name, app_c
 int app_caffe_read_file(const char *path, app_caffe_net *net);
 void app_caffe_free(app_caffe_net *net);
 
+/* A blob's dims as text ("10x3x3x3", or "(none)"), cut to fit `size`, for messages. */
+void app_caffe_shape_text(char *buf, size_t size, const app_caffe_blob *b);
+
 /* The first layer called `name`, or NULL. */
 const app_caffe_layer *app_caffe_find(const app_caffe_net *net, const char *name);

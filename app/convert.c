@@ -88,20 +88,6 @@ static const net_map nets[] = {
 };
 enum { NET_LNET = 3 };
 
-static void shape_text(char *buf, size_t size, const app_caffe_blob *b)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int d = 0; d < b->ndim && len < size; d++) {
-        int w = snprintf(buf + len, size - len, d ? "x%lld" : "%lld", (long long)b->dims[d]);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-    if (b->ndim == 0)
-        snprintf(buf, size, "(none)");
-}
-
 static void arch_shape_text(char *buf, size_t size, int id)
 {
     const mtcnn__tensor_info *ti = &mtcnn__tensors[id];
@@ -125,7 +111,7 @@ static int check_blob(const char *path, const app_caffe_layer *l, int k, int id)
     if (ok)
         return 0;
     char got[160], want[64];
-    shape_text(got, sizeof got, b);
+    app_caffe_shape_text(got, sizeof got, b);
     arch_shape_text(want, sizeof want, id);
     return mtcam_set_error(MTCNN_EFORMAT, "%s: layer %s: blob %d has shape %s, expected %s (%s)",
                            path, l->name, k, got, want, ti->name);
