@@ -4,13 +4,12 @@
  * --iters times after a warm-up, and prints for each stage the median time, the boxes it
  * produced and the GFLOP/s it achieved against the FP32 peak measured here with an FMA loop
  * of the kernels' instruction set. */
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "bench-peak.h"
 #include "clock.h"
 #include "frame.h"
@@ -46,28 +45,6 @@ typedef struct bench_args {
     int width, height, min_face, threads, iters, json;
 } bench_args;
 
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see " PROG " --help)\n");
-    va_end(ap);
-    return 2;
-}
-
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
 /* Returns 0, or the exit status (2 bad usage, -1 --help). */
 static int parse_args(int argc, char **argv, bench_args *a)
 {
@@ -85,47 +62,44 @@ static int parse_args(int argc, char **argv, bench_args *a)
         }
         if (arg[0] != '-') {
             if (a->image)
-                return usage_error("more than one IMAGE");
+                return app_usage_error(PROG, "more than one IMAGE");
             a->image = arg;
             continue;
         }
         if (i + 1 >= argc)
-            return usage_error("%s needs a value", arg);
+            return app_usage_error(PROG, "%s needs a value", arg);
         const char *v = argv[++i];
         if (!strcmp(arg, "--model"))
             a->model = v;
         else if (!strcmp(arg, "--kernels"))
             a->kernels = v;
         else if (!strcmp(arg, "--size")) {
-            char *x = strchr(v, 'x');
-            char buf[64];
-            if (!x || x - v >= (ptrdiff_t)sizeof buf)
-                return usage_error("--size '%s': expected WxH", v);
-            memcpy(buf, v, (size_t)(x - v));
-            buf[x - v] = '\0';
-            if (parse_int(buf, 0, 16384, &a->width) || parse_int(x + 1, 0, 16384, &a->height) ||
+            if (!strchr(v, 'x'))
+                return app_usage_error(PROG, "--size '%s': expected WxH", v);
+            if (app_parse_size(v, 0, 16384, &a->width, &a->height) ||
                 (a->width == 0) != (a->height == 0))
-                return usage_error("--size '%s': expected WxH, 1 .. 16384 each (or 0x0)", v);
+                return app_usage_error(PROG, "--size '%s': expected WxH, 1 .. 16384 each (or 0x0)",
+                                       v);
         } else if (!strcmp(arg, "--min-face")) {
-            if (parse_int(v, 12, 100000, &a->min_face))
-                return usage_error("--min-face '%s': expected an integer >= 12", v);
+            if (app_parse_int(v, 12, 100000, &a->min_face))
+                return app_usage_error(PROG, "--min-face '%s': expected an integer >= 12", v);
         } else if (!strcmp(arg, "--threads")) {
-            if (parse_int(v, 1, 256, &a->threads))
-                return usage_error("--threads '%s': expected 1 .. 256", v);
+            if (app_parse_int(v, 1, 256, &a->threads))
+                return app_usage_error(PROG, "--threads '%s': expected 1 .. 256", v);
         } else if (!strcmp(arg, "--iters")) {
-            if (parse_int(v, 1, 1000000, &a->iters))
-                return usage_error("--iters '%s': expected 1 .. 1000000", v);
+            if (app_parse_int(v, 1, 1000000, &a->iters))
+                return app_usage_error(PROG, "--iters '%s': expected 1 .. 1000000", v);
         } else
-            return usage_error("unknown option %s", arg);
+            return app_usage_error(PROG, "unknown option %s", arg);
     }
     if (!a->image)
-        return usage_error("no IMAGE given");
+        return app_usage_error(PROG, "no IMAGE given");
     int known = 0;
     for (int i = 0; mtk_table_names[i]; i++)
         known |= !strcmp(a->kernels, mtk_table_names[i]);
     if (!known && strcmp(a->kernels, "auto") != 0)
-        return usage_error("--kernels '%s': expected scalar, avx2, avx512, neon or auto",
-                           a->kernels);
+        return app_usage_error(PROG, "--kernels '%s': expected scalar, avx2, avx512, neon or auto",
+                               a->kernels);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "args.h"
 #include "clock.h"
 #include "err.h"
 #include "image-file.h"
@@ -57,59 +58,6 @@ typedef struct detect_args {
     int n_images;
 } detect_args;
 
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see " PROG " --help)\n");
-    va_end(ap);
-    return 2;
-}
-
-static int parse_float(const char *s, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
-        return -1;
-    *out = (float)v;
-    return 0;
-}
-
-static int parse_int(const char *s, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < -1000000 || v > 1000000)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int parse_thresholds(const char *s, float out[3])
-{
-    char buf[256];
-    if (strlen(s) >= sizeof buf)
-        return -1;
-    strcpy(buf, s);
-    char *p = buf;
-    for (int i = 0; i < 3; i++) {
-        char *comma = strchr(p, ',');
-        if ((i < 2) != (comma != NULL))
-            return -1; /* exactly three values */
-        if (comma)
-            *comma = '\0';
-        if (parse_float(p, &out[i]) || !(out[i] >= 0.0f && out[i] <= 1.0f))
-            return -1;
-        p = comma + 1;
-    }
-    return 0;
-}
-
 /* Returns 0, or the exit status (2 for bad usage, -1 for --help: exit 0). */
 static int parse_args(int argc, char **argv, detect_args *a)
 {
@@ -152,43 +100,46 @@ static int parse_args(int argc, char **argv, detect_args *a)
             }
         }
         if (!name)
-            return usage_error("unknown option '%s'", arg);
+            return app_usage_error(PROG, "unknown option '%s'", arg);
         if (!value) {
             if (i + 1 >= argc)
-                return usage_error("%s needs a value", name);
+                return app_usage_error(PROG, "%s needs a value", name);
             value = argv[++i];
         }
         if (!strcmp(name, "--model")) {
             a->model = value;
         } else if (!strcmp(name, "--draw")) {
             if (!*value)
-                return usage_error("--draw needs a folder");
+                return app_usage_error(PROG, "--draw needs a folder");
             a->draw_dir = value;
         } else if (!strcmp(name, "--min-face")) {
-            if (parse_float(value, &a->opt.min_face) || a->opt.min_face < 12.0f ||
-                a->opt.min_face > 100000.0f)
-                return usage_error("--min-face '%s': expected a size in pixels from 12 to 100000 "
-                                   "(the nets see faces of 12 pixels and more)",
-                                   value);
+            if (app_parse_float(value, 12, 100000, &a->opt.min_face))
+                return app_usage_error(
+                    PROG,
+                    "--min-face '%s': expected a size in pixels from 12 to 100000 "
+                    "(the nets see faces of 12 pixels and more)",
+                    value);
         } else if (!strcmp(name, "--factor")) {
-            if (parse_float(value, &a->opt.factor) || a->opt.factor < 0.1f || a->opt.factor > 0.95f)
-                return usage_error("--factor '%s': expected a number from 0.1 to 0.95", value);
+            if (app_parse_float(value, 0.1, 0.95, &a->opt.factor))
+                return app_usage_error(PROG, "--factor '%s': expected a number from 0.1 to 0.95",
+                                       value);
         } else if (!strcmp(name, "--thresholds")) {
-            if (parse_thresholds(value, a->opt.thresholds))
-                return usage_error("--thresholds '%s': expected three numbers in [0, 1] "
-                                   "separated by commas, e.g. 0.6,0.7,0.7",
-                                   value);
+            if (app_parse_floats(value, 3, 0, 1, a->opt.thresholds))
+                return app_usage_error(PROG,
+                                       "--thresholds '%s': expected three numbers in [0, 1] "
+                                       "separated by commas, e.g. 0.6,0.7,0.7",
+                                       value);
         } else if (!strcmp(name, "--stages")) {
-            if (parse_int(value, &a->opt.stages) || a->opt.stages < 1 || a->opt.stages > 3)
-                return usage_error("--stages '%s': expected 1, 2 or 3", value);
+            if (app_parse_int(value, 1, 3, &a->opt.stages))
+                return app_usage_error(PROG, "--stages '%s': expected 1, 2 or 3", value);
         } else if (!strcmp(name, "--threads")) {
-            if (parse_int(value, &a->threads) || a->threads < 1 || a->threads > MAX_THREADS)
-                return usage_error("--threads '%s': expected a number from 1 to %d", value,
-                                   MAX_THREADS);
+            if (app_parse_int(value, 1, MAX_THREADS, &a->threads))
+                return app_usage_error(PROG, "--threads '%s': expected a number from 1 to %d",
+                                       value, MAX_THREADS);
         }
     }
     if (a->n_images == 0)
-        return usage_error("no image given");
+        return app_usage_error(PROG, "no image given");
     return 0;
 }
 

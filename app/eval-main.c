@@ -1,12 +1,12 @@
 /* eval-main.c - mtcam-eval: runs one or more models over an annotated data set and reports
  * detection, landmark and speed figures (terminal, JSON, HTML). See docs/eval.md. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "eval-dataset.h"
 #include "eval-report.h"
 #include "eval-run.h"
@@ -64,49 +64,6 @@ static int bad_flag(const char *flag, const char *why, const char *value)
     return 2;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int parse_float(const char *s, float lo, float hi, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !(v >= lo && v <= hi))
-        return -1;
-    *out = (float)v;
-    return 0;
-}
-
-/* "a,b,c" into n floats within [lo, hi]. */
-static int parse_float_list(const char *s, int n, float lo, float hi, float *out)
-{
-    char buf[128];
-    if (strlen(s) >= sizeof buf)
-        return -1;
-    strcpy(buf, s);
-    char *p = buf;
-    for (int i = 0; i < n; i++) {
-        char *comma = strchr(p, ',');
-        if ((comma == NULL) != (i == n - 1))
-            return -1;
-        if (comma)
-            *comma = '\0';
-        if (parse_float(p, lo, hi, &out[i]))
-            return -1;
-        p = comma + 1;
-    }
-    return 0;
-}
-
 /* Returns 0, or the exit code (2) after printing why. */
 static int parse_args(int argc, char **argv, args *a)
 {
@@ -147,10 +104,10 @@ static int parse_args(int argc, char **argv, args *a)
                 return bad_flag(f, "at most 8 lists", NULL);
             a->lists[a->n_lists++] = v;
         } else if (strcmp(f, "--limit") == 0) {
-            if (parse_int(v, 1, 1 << 30, &a->limit))
+            if (app_parse_int(v, 1, 1 << 30, &a->limit))
                 return bad_flag(f, "expected a positive integer, got", v);
         } else if (strcmp(f, "--subset") == 0) {
-            if (parse_int(v, 1, 1 << 30, &a->subset))
+            if (app_parse_int(v, 1, 1 << 30, &a->subset))
                 return bad_flag(f, "expected a positive integer, got", v);
         } else if (strcmp(f, "--seed") == 0) {
             char *end;
@@ -167,22 +124,22 @@ static int parse_args(int argc, char **argv, args *a)
                 return bad_flag(f, "at most 8 labels", NULL);
             a->labels[a->n_labels++] = v;
         } else if (strcmp(f, "--min-face") == 0) {
-            if (parse_float(v, 12, 100000, &a->min_face))
+            if (app_parse_float(v, 12, 100000, &a->min_face))
                 return bad_flag(f, "expected a size >= 12 pixels, got", v);
         } else if (strcmp(f, "--thresholds") == 0) {
-            if (parse_float_list(v, 3, 0, 1, a->thresholds))
+            if (app_parse_floats(v, 3, 0, 1, a->thresholds))
                 return bad_flag(f, "expected three values in [0,1] like 0.6,0.7,0.7, got", v);
         } else if (strcmp(f, "--sweep-threshold") == 0) {
-            if (parse_float(v, 0, 1, &a->sweep))
+            if (app_parse_float(v, 0, 1, &a->sweep))
                 return bad_flag(f, "expected a value in [0,1], got", v);
         } else if (strcmp(f, "--factor") == 0) {
-            if (parse_float(v, 0.05f, 0.99f, &a->factor))
+            if (app_parse_float(v, 0.05f, 0.99f, &a->factor))
                 return bad_flag(f, "expected a value in (0,1), got", v);
         } else if (strcmp(f, "--iou") == 0) {
-            if (parse_float(v, 0.01f, 1, &a->overlap))
+            if (app_parse_float(v, 0.01f, 1, &a->overlap))
                 return bad_flag(f, "expected a value in (0,1], got", v);
         } else if (strcmp(f, "--width-range") == 0) {
-            if (parse_float_list(v, 2, 0.1f, 100, a->width_range) ||
+            if (app_parse_floats(v, 2, 0.1f, 100, a->width_range) ||
                 a->width_range[0] >= a->width_range[1])
                 return bad_flag(f, "expected two increasing values like 1.2,4, got", v);
         } else if (strcmp(f, "--json") == 0) {
@@ -190,7 +147,7 @@ static int parse_args(int argc, char **argv, args *a)
         } else if (strcmp(f, "--html") == 0) {
             a->html = v;
         } else if (strcmp(f, "--threads") == 0) {
-            if (parse_int(v, 1, 256, &a->threads))
+            if (app_parse_int(v, 1, 256, &a->threads))
                 return bad_flag(f, "expected 1..256, got", v);
         } else {
             return bad_flag(f, "unknown flag (see --help)", NULL);

@@ -1,10 +1,10 @@
 /* live-args.c - mtcam's command line. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "live.h"
 
 const char live_usage[] =
@@ -23,28 +23,6 @@ void live_config_default(live_config *cfg)
         .thresholds = {0.6f, 0.7f, 0.7f},
         .threads = 0,
     };
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 #define BAD(...)                                                                              \
@@ -83,15 +61,13 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
         } else if (!strcmp(a, "--size")) {
             VALUE();
             int w, h;
-            char c;
-            if (sscanf(val, "%dx%d%c", &w, &h, &c) != 2 || w < 16 || h < 16 || w > 8192 ||
-                h > 8192)
+            if (app_parse_size(val, 16, 8192, &w, &h))
                 BAD("--size: expected WxH such as 640x480, got '%s'", val);
             cfg->width = w;
             cfg->height = h;
         } else if (!strcmp(a, "--fps")) {
             VALUE();
-            if (parse_double(val, 0.1, 1000, &d) < 0)
+            if (app_parse_double(val, 0.1, 1000, &d))
                 BAD("--fps: expected a rate between 0.1 and 1000, got '%s'", val);
             cfg->fps = d;
         } else if (!strcmp(a, "--model")) {
@@ -99,14 +75,13 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             cfg->model = val;
         } else if (!strcmp(a, "--min-face")) {
             VALUE();
-            if (parse_double(val, 12, 10000, &d) < 0)
+            if (app_parse_double(val, 12, 10000, &d))
                 BAD("--min-face: expected a size in pixels >= 12, got '%s'", val);
             cfg->min_face = (float)d;
         } else if (!strcmp(a, "--thresholds")) {
             VALUE();
             double t[3];
-            char c;
-            if (sscanf(val, "%lf,%lf,%lf%c", &t[0], &t[1], &t[2], &c) != 3)
+            if (app_parse_doubles(val, 3, -HUGE_VAL, HUGE_VAL, t))
                 BAD("--thresholds: expected T1,T2,T3 such as 0.6,0.7,0.7, got '%s'", val);
             for (int k = 0; k < 3; k++) {
                 if (!(t[k] > 0 && t[k] < 1))
@@ -115,7 +90,7 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             }
         } else if (!strcmp(a, "--threads")) {
             VALUE();
-            if (parse_long(val, 1, 256, &l) < 0)
+            if (app_parse_long(val, 1, 256, &l))
                 BAD("--threads: expected 1..256, got '%s'", val);
             cfg->threads = (int)l;
         } else if (!strcmp(a, "--record")) {
@@ -123,7 +98,7 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             cfg->record = val;
         } else if (!strcmp(a, "--frames")) {
             VALUE();
-            if (parse_long(val, 1, 1000000000L, &l) < 0)
+            if (app_parse_long(val, 1, 1000000000L, &l))
                 BAD("--frames: expected a positive count, got '%s'", val);
             cfg->frames = l;
         } else if (!strcmp(a, "--fullscreen") && !val) {
