@@ -3,6 +3,7 @@
  * within 1e-4. */
 #include <stdlib.h>
 
+#include "check-peer.h"
 #include "check.h"
 #include "json.h"
 #include "kernels.h"
@@ -17,17 +18,7 @@ static mtcnn_model *model;
 /* Loads the vectors and the model, or says why the case must skip. */
 static int setup(void)
 {
-    const char *vpath = check_shared_path("data/peer-tests/mtcnn_reference_vectors.json");
-    const char *mpath = check_model_path();
-    if (!vpath || !mpath)
-        return CHECK_SKIP;
-    if (!vectors)
-        vectors = json_parse_file(vpath);
-    if (!model && mtcnn_model_load(mpath, &model) != 0) {
-        fprintf(stderr, "model: %s\n", mtcnn_last_error());
-        return 1;
-    }
-    return vectors ? 0 : 1;
+    return check_peer_setup(&model, &vectors);
 }
 
 /* The reference's synthetic input: pixel(c,y,x) = (31x + 17y + 7c + 11 seed) mod 256. */

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-peer.h"
 #include "check.h"
 #include "frame.h"
-#include "image-file.h"
 #include "json.h"
 #include "mtcnn.h"
 
@@ -16,37 +16,7 @@ static mtcnn_model *model;
 
 static int setup(void)
 {
-    const char *vpath = check_shared_path("data/peer-tests/mtcnn_reference_vectors.json");
-    const char *mpath = check_model_path();
-    if (!vpath)
-        SKIP("../shared/data/peer-tests not found");
-    if (!mpath)
-        SKIP("the converted original weights ($MTCAM_TEST_MODEL) are missing");
-    if (!vectors)
-        vectors = json_parse_file(vpath);
-    if (!model && mtcnn_model_load(mpath, &model) != 0) {
-        fprintf(stderr, "model: %s\n", mtcnn_last_error());
-        return 1;
-    }
-    return vectors ? 0 : 1;
-}
-
-static int load_photo(const char *name, mtcam_frame *f)
-{
-    char rel[256];
-    snprintf(rel, sizeof rel, "data/peer-tests/%s", name);
-    const char *path = check_shared_path(rel);
-    if (!path || capture_image_load(path, f) != 0) {
-        fprintf(stderr, "%s: %s\n", name, mtcnn_last_error());
-        return 1;
-    }
-    return 0;
-}
-
-static mtcnn_image view(const mtcam_frame *f)
-{
-    return (mtcnn_image){.data = f->data, .width = f->width, .height = f->height,
-                         .stride = f->stride, .format = MTCNN_PIXEL_RGB24};
+    return check_peer_setup(&model, &vectors);
 }
 
 /* Runs the detector with default options (swap_rb as given) on an RGB frame. */
@@ -59,7 +29,7 @@ static int detect(const mtcam_frame *f, int swap_rb, int stages, const mtcnn_fac
     o.stages = stages;
     if (mtcnn_detector_create(model, &o, det) != 0)
         return 1;
-    mtcnn_image img = view(f);
+    mtcnn_image img = check_rgb_view(f);
     if (mtcnn_detect(*det, &img, faces, n) != 0) {
         fprintf(stderr, "detect: %s\n", mtcnn_last_error());
         return 1;
@@ -83,7 +53,7 @@ static int compare_pipeline(const char *order)
             continue;
         const char *name = json_get(ref, "image")->string;
         mtcam_frame f;
-        CHECK(load_photo(name, &f) == 0);
+        CHECK(check_peer_photo(name, &f) == 0);
         CHECK_INT_EQ(f.width, json_num(json_get(ref, "width")));
         CHECK_INT_EQ(f.height, json_num(json_get(ref, "height")));
         const mtcnn_face *faces;
@@ -130,7 +100,7 @@ static int test_ipazc_published(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("ipazc_ivan.jpg", &f) == 0);
+    CHECK(check_peer_photo("ipazc_ivan.jpg", &f) == 0);
     const mtcnn_face *faces;
     int n;
     mtcnn_detector *det = NULL;
@@ -159,7 +129,7 @@ static int test_stages(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("kpzhang93_test1.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test1.jpg", &f) == 0);
     int counts[4] = {0};
     for (int s = 1; s <= 3; s++) {
         const mtcnn_face *faces;
@@ -209,10 +179,10 @@ static int test_pixel_formats(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("kpzhang93_test2.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test2.jpg", &f) == 0);
     mtcnn_detector *det;
     CHECK(mtcnn_detector_create(model, NULL, &det) == 0);
-    mtcnn_image img = view(&f);
+    mtcnn_image img = check_rgb_view(&f);
     const mtcnn_face *faces;
     int n;
     CHECK(mtcnn_detect(det, &img, &faces, &n) == 0);
@@ -273,7 +243,7 @@ static void *run_worker(void *arg)
     w->ok = 0;
     if (mtcnn_detector_create(model, NULL, &det) != 0)
         return NULL;
-    mtcnn_image img = view(w->frame);
+    mtcnn_image img = check_rgb_view(w->frame);
     int good = 1;
     for (int iter = 0; iter < 3 && good; iter++) {
         const mtcnn_face *faces;
@@ -292,7 +262,7 @@ static int test_stride_and_threads(void)
     if (rc)
         return rc;
     mtcam_frame f, padded;
-    CHECK(load_photo("kpzhang93_test1.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test1.jpg", &f) == 0);
     /* The same image with 77 bytes of junk after every row. */
     padded = f;
     padded.stride = f.width * 3 + 77;
@@ -305,12 +275,12 @@ static int test_stride_and_threads(void)
     CHECK(mtcnn_detector_create(model, NULL, &det) == 0);
     const mtcnn_face *faces;
     int n;
-    mtcnn_image img = view(&f);
+    mtcnn_image img = check_rgb_view(&f);
     CHECK(mtcnn_detect(det, &img, &faces, &n) == 0);
     mtcnn_face *ref = malloc(sizeof *ref * (size_t)(n + 1));
     memcpy(ref, faces, sizeof *ref * (size_t)n);
     const int nref = n;
-    img = view(&padded);
+    img = check_rgb_view(&padded);
     CHECK(mtcnn_detect(det, &img, &faces, &n) == 0);
     rc = same_faces(ref, nref, faces, n);
     /* Four threads, four detectors, one shared model: identical results every time. */
@@ -340,7 +310,7 @@ static int test_landmark_options(void)
         return rc;
     CHECK(mtcnn_model_has_lnet(model)); /* the converter includes det4 when present */
     mtcam_frame f;
-    CHECK(load_photo("kpzhang93_test1.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test1.jpg", &f) == 0);
     mtcnn_face plain[2];
     for (int variant = 0; variant < 3; variant++) {
         mtcnn_options o;
@@ -349,7 +319,7 @@ static int test_landmark_options(void)
         o.refine_landmarks = variant == 2;
         mtcnn_detector *det;
         CHECK(mtcnn_detector_create(model, &o, &det) == 0);
-        mtcnn_image img = view(&f);
+        mtcnn_image img = check_rgb_view(&f);
         const mtcnn_face *faces;
         int n;
         CHECK(mtcnn_detect(det, &img, &faces, &n) == 0);

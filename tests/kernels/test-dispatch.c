@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-peer.h"
 #include "check.h"
 #include "detector.h"
 #include "frame.h"
-#include "image-file.h"
 #include "kernels.h"
 #include "mtcnn.h"
 
@@ -17,34 +17,7 @@ static mtcnn_model *model;
 
 static int setup(void)
 {
-    const char *mpath = check_model_path();
-    if (!check_shared_path("data/peer-tests/ipazc_ivan.jpg"))
-        SKIP("../shared/data/peer-tests not found");
-    if (!mpath)
-        SKIP("the converted original weights ($MTCAM_TEST_MODEL) are missing");
-    if (!model && mtcnn_model_load(mpath, &model) != 0) {
-        fprintf(stderr, "model: %s\n", mtcnn_last_error());
-        return 1;
-    }
-    return 0;
-}
-
-static int load_photo(const char *name, mtcam_frame *f)
-{
-    char rel[256];
-    snprintf(rel, sizeof rel, "data/peer-tests/%s", name);
-    const char *path = check_shared_path(rel);
-    if (!path || capture_image_load(path, f) != 0) {
-        fprintf(stderr, "%s: %s\n", name, mtcnn_last_error());
-        return 1;
-    }
-    return 0;
-}
-
-static mtcnn_image view(const mtcam_frame *f)
-{
-    return (mtcnn_image){.data = f->data, .width = f->width, .height = f->height,
-                         .stride = f->stride, .format = MTCNN_PIXEL_RGB24};
+    return check_peer_setup(&model, NULL);
 }
 
 /* Results of one detect call, copied out of the detector. */
@@ -63,7 +36,7 @@ static int run(const mtk_table *k, int threads, float min_face, const mtcam_fram
     mtcnn_detector *d;
     CHECK(mtcnn_detector_create(model, &o, &d) == 0);
     d->k = k; /* internal: run this table whatever the process-wide choice is */
-    mtcnn_image img = view(f);
+    mtcnn_image img = check_rgb_view(f);
     const mtcnn_face *faces;
     memset(r, 0, sizeof *r);
     int rc = mtcnn_detect(d, &img, &faces, &r->n);
@@ -89,7 +62,7 @@ static int test_targets_agree(void)
     int compared = 0;
     for (size_t p = 0; p < sizeof photos / sizeof photos[0]; p++) {
         mtcam_frame f;
-        CHECK(load_photo(photos[p], &f) == 0);
+        CHECK(check_peer_photo(photos[p], &f) == 0);
         for (float min_face = 20; min_face <= 40; min_face += 20) {
             result ref, got;
             CHECK(run(scalar, 1, min_face, &f, &ref) == 0);
@@ -143,7 +116,7 @@ static int test_threads_identical(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("kpzhang93_test1.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test1.jpg", &f) == 0);
     const mtk_table *t[2];
     const int nt = tables_for_threads(t);
     for (int i = 0; i < nt; i++) {
@@ -166,13 +139,13 @@ static int test_threads_resize(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("ipazc_ivan.jpg", &f) == 0);
+    CHECK(check_peer_photo("ipazc_ivan.jpg", &f) == 0);
     result ref;
     CHECK(run(mtk_get_table(), 1, 20, &f, &ref) == 0);
     mtcnn_detector *d;
     CHECK(mtcnn_detector_create(model, NULL, &d) == 0);
     const int counts[] = {3, 2, 1, 4, 4, 2};
-    mtcnn_image img = view(&f);
+    mtcnn_image img = check_rgb_view(&f);
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         mtcnn_options o;
         mtcnn_detector_get_options(d, &o);
@@ -217,7 +190,7 @@ static int test_shared_model(void)
     if (rc)
         return rc;
     mtcam_frame f;
-    CHECK(load_photo("kpzhang93_test2.jpg", &f) == 0);
+    CHECK(check_peer_photo("kpzhang93_test2.jpg", &f) == 0);
     result ref;
     CHECK(run(mtk_get_table(), 1, 20, &f, &ref) == 0);
     /* Three callers, each with its own two-thread detector, one model. */
