@@ -201,14 +201,7 @@ int live_detect_latest(live_detect *d, live_result *r)
 
 int live_detect_wait_idle(live_detect *d, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = mtcam_deadline(CLOCK_REALTIME, timeout_ms);
     pthread_mutex_lock(&d->lock);
     int rc = 0;
     while ((d->has_pending || d->busy) && rc != ETIMEDOUT)

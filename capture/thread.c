@@ -62,14 +62,7 @@ static void set_status(capture_thread *th, capture_thread_state state, const cha
 /* Sleeps up to ms unless stop is asked; returns non-zero when stopping. */
 static int wait_or_stop(capture_thread *th, int ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = mtcam_deadline(CLOCK_MONOTONIC, ms);
     pthread_mutex_lock(&th->lock);
     while (!atomic_load(&th->stop)) {
         if (pthread_cond_timedwait(&th->cond, &th->lock, &until) == ETIMEDOUT)
@@ -293,14 +286,7 @@ int capture_thread_latest(capture_thread *th, mtcam_frame *dst, uint64_t *seq)
 
 int capture_thread_wait(capture_thread *th, mtcam_frame *dst, uint64_t *seq, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = mtcam_deadline(CLOCK_MONOTONIC, timeout_ms);
     pthread_mutex_lock(&th->lock);
     int rc;
     while ((rc = take(th, dst, seq)) == 0) {
