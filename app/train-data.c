@@ -1,6 +1,7 @@
 /* train-data.c - reading the training sets and the validation split. */
 #include "train-data.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,17 @@ int train_load_caltech(const char *root, uint64_t split_seed, int validation, tr
         train_image *im = bsearch(&key, out->img, out->n, sizeof *out->img, by_base_name);
         if (!im)
             continue; /* the other part of the split */
-        mtt_face face = {{0}, 0, {0}};
-        /* Points: left eye, right eye, nose (base), mouth centre; the nose is not used. */
+        mtt_face face = {{0}, 1, {0}};
+        /* Points: left eye, right eye, nose (base), mouth centre. The eyes are landmark
+         * targets too; nose base and mouth centre are not MTCNN's points (nose tip, mouth
+         * corners), so those targets stay unknown (NaN). */
         mtt_face_box_from_points(p, p + 2, p + 6, face.box);
+        for (int k = 0; k < 10; k++)
+            face.lm[k] = NAN;
+        face.lm[0] = p[0];
+        face.lm[1] = p[2];
+        face.lm[5] = p[1];
+        face.lm[6] = p[3];
         rc = add_face(im, &face);
     }
     fclose(f);

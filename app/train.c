@@ -201,8 +201,10 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
     mtt_samples_init(&set, sides[stage]);
     /* Caltech: negatives, positives, parts (the detector's proposals add the hard negatives
      * from stage 2 on); MTFL: landmark faces plus a few positives and parts. */
+    /* Caltech's eye points become landmark faces for O-Net, the net whose landmarks are
+     * used (P-Net and R-Net learn landmarks from MTFL only). */
     mtt_cut_counts cc = {stage == 0 ? 24 : 4, stage == 0 ? 4 : 2, stage == 0 ? 6 : 5,
-                         stage == 0 ? 6 : 4, 0, 12};
+                         stage == 0 ? 6 : 4, stage == 2 ? 3 : 0, 12};
     mtt_cut_counts cm = {0, 0, 1, 1, stage == 2 ? 4 : 3, 12};
     rc = generate(o, &cal, (size_t)o->images, sides[stage], &cc, model, stage, 30, 0, &set);
     if (rc == 0)

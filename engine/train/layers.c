@@ -8,8 +8,10 @@
 
 /* On x86-64 with GCC, the hot functions are also compiled for Haswell-class CPUs (AVX2 +
  * FMA) and picked at load time (ifunc): no global ISA flag, the baseline build still runs
- * everywhere. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+ * everywhere. Not under ThreadSanitizer, whose runtime is not up yet when ifunc resolvers
+ * run at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                        \
+    defined(__has_attribute) && !defined(__SANITIZE_THREAD__)
 #if __has_attribute(target_clones)
 #define MTT_CLONES __attribute__((target_clones("default", "arch=haswell")))
 #endif

@@ -95,6 +95,9 @@ int mtt_loss_batch(const float *out, const mtt_target *t, int n, const mtt_loss_
         }
         if (t[i].has_lm) {
             for (int j = 0; j < 10; j++) {
+                /* NaN marks a point the annotation lacks (Caltech has eyes only). */
+                if (isnan(t[i].lm[j]))
+                    continue;
                 const double e = o[MTT_OUT_LM + j] - t[i].lm[j];
                 st->lm += e * e / st->n_lm;
                 d[MTT_OUT_LM + j] = (float)(w->lm * 2.0 * e / st->n_lm);

@@ -3,7 +3,8 @@
  * Per sample, only the terms its kind has (docs/training.md):
  *   classification: softmax cross-entropy over the 2 logits (negatives and positives);
  *   box: squared L2 of the 4 offsets (positives and part faces);
- *   landmarks: squared L2 of the 10 coordinates (landmark faces).
+ *   landmarks: squared L2 of the 10 coordinates (landmark faces); a NaN target coordinate
+ *   is a point the annotation lacks and adds nothing.
  * Each term is averaged over the samples that have it; the batch loss is
  * det * cls + box * box_l2 + lm * lm_l2. Online hard sample mining keeps only the
  * `ohem_keep` fraction of classification samples with the largest losses (the paper: 0.7),

@@ -72,7 +72,8 @@ void mtt_mouth_centre(const float leye[2], const float reye[2], const float lmou
 
 /* ---- cutting samples ---------------------------------------------------------------- */
 
-/* One annotated face: its box, and its 5 landmarks (x1..x5, y1..y5) when has_lm. */
+/* One annotated face: its box, and its 5 landmarks (x1..x5, y1..y5) when has_lm; NaN for a
+ * point the annotation lacks (Caltech faces carry their two eyes only). */
 typedef struct mtt_face {
     float box[4];
     int has_lm;

@@ -315,6 +315,20 @@ static int test_loss_l2(void)
     CHECK_NEAR(st.box, box, 1e-6);
     CHECK_INT_EQ(st.n_box, 3);
     CHECK_INT_EQ(st.n_lm, 2);
+    /* Unknown points (NaN targets) add no loss and get no gradient. */
+    mtt_target eyes = t[4];
+    for (int j = 0; j < 10; j++)
+        if (j != 0 && j != 5)
+            eyes.lm[j] = NAN;
+    float one[MTT_OUTPUTS], d1[MTT_OUTPUTS];
+    memcpy(one, out + 4 * MTT_OUTPUTS, sizeof one);
+    mtt_loss_stats s1;
+    CHECK_INT_EQ(mtt_loss_batch(one, &eyes, 1, &w, d1, &s1), 0);
+    const double e0 = one[MTT_OUT_LM] - eyes.lm[0], e5 = one[MTT_OUT_LM + 5] - eyes.lm[5];
+    CHECK_NEAR(s1.lm, e0 * e0 + e5 * e5, 1e-6);
+    CHECK(isfinite(s1.total));
+    for (int j = 0; j < 10; j++)
+        CHECK((d1[MTT_OUT_LM + j] != 0.0f) == (j == 0 || j == 5));
     /* Samples without a term get no gradient from it. */
     for (int j = 0; j < 4; j++)
         CHECK(dout[0 * MTT_OUTPUTS + MTT_OUT_BOX + j] == 0.0f);
