@@ -30,6 +30,47 @@ static capture_options opts(int loop, int fast)
     return o;
 }
 
+#define SKIP_WITHOUT_FFMPEG()                                                                 \
+    do {                                                                                      \
+        if (system("ffmpeg -version >/dev/null 2>&1") != 0)                                   \
+            SKIP("ffmpeg not installed (Debian package ffmpeg)");                             \
+    } while (0)
+
+/* Plays `path`, 5 frames of ffmpeg's 64x48 testsrc at 10 fps, through the generic validation
+ * (its description containing `described`), then compares its pixels with ffmpeg's own
+ * decoding of it in `raw` (RGB24): the mean and largest absolute difference of a sample. */
+static int compare_with_ffmpeg(const char *path, const char *raw, const char *described,
+                               double *mean, int *worst)
+{
+    size_t raw_size;
+    uint8_t *theirs = tu_read_file(raw, &raw_size);
+    CHECK(theirs && raw_size == 5 * 64 * 48 * 3);
+    capture_options o = opts(0, 1);
+    capture_source *src;
+    int rc = capture_open(path, &o, &src);
+    CHECK_MSG(rc == 0, "%s", mtcam_last_error());
+    CHECK_STR_CONTAINS(capture_describe(src), described);
+    rc = tu_validate_source(src, 64, 48, 5, 100000000, 1, NULL);
+    capture_close(src);
+    CHECK(capture_open(path, &o, &src) == 0);
+    double sum = 0;
+    *worst = 0;
+    for (int k = 0; k < 5; k++) {
+        const mtcam_frame *f;
+        CHECK(capture_read(src, &f, 1000) == 0);
+        for (int y = 0; y < 48; y++)
+            for (int x = 0; x < 3 * 64; x++) {
+                int d = abs(f->data[y * f->stride + x] - theirs[(k * 48 + y) * 192 + x]);
+                sum += d;
+                *worst = d > *worst ? d : *worst;
+            }
+    }
+    capture_close(src);
+    free(theirs);
+    *mean = sum / (5.0 * 64 * 48 * 3);
+    return rc;
+}
+
 /* ---- Y4M ---------------------------------------------------------------------------------- */
 
 /* Checks frame k of a tu_write_y4m file pixel by pixel against the conversion of its planes. */
@@ -246,8 +287,7 @@ static int y4m_bad_headers(void)
  * count, and its pixels agree with ffmpeg's own conversion to RGB. */
 static int y4m_from_ffmpeg(void)
 {
-    if (system("ffmpeg -version >/dev/null 2>&1") != 0)
-        SKIP("ffmpeg not installed (Debian package ffmpeg)");
+    SKIP_WITHOUT_FFMPEG();
     char dir[64], path[128], raw[128], cmd[1024];
     CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
     snprintf(path, sizeof path, "%s/ff.y4m", dir);
@@ -259,27 +299,9 @@ static int y4m_from_ffmpeg(void)
              "-f rawvideo -pix_fmt rgb24 %s",
              path, path, raw);
     CHECK_MSG(system(cmd) == 0, "%s", cmd);
-    size_t raw_size;
-    uint8_t *theirs = tu_read_file(raw, &raw_size);
-    CHECK(theirs && raw_size == 5 * 64 * 48 * 3);
-    capture_options o = opts(0, 1);
-    capture_source *src;
-    CHECK(capture_open(path, &o, &src) == 0);
-    int rc = tu_validate_source(src, 64, 48, 5, 100000000, 1, NULL);
-    capture_close(src);
-    CHECK(capture_open(path, &o, &src) == 0);
-    int worst = 0;
-    for (int k = 0; k < 5; k++) {
-        const mtcam_frame *f;
-        CHECK(capture_read(src, &f, 1000) == 0);
-        for (int y = 0; y < 48; y++)
-            for (int x = 0; x < 3 * 64; x++) {
-                int d = abs(f->data[y * f->stride + x] - theirs[(k * 48 + y) * 192 + x]);
-                worst = d > worst ? d : worst;
-            }
-    }
-    capture_close(src);
-    free(theirs);
+    double mean;
+    int worst;
+    int rc = compare_with_ffmpeg(path, raw, "64x48", &mean, &worst);
     tu_rmtree(dir);
     CHECK_MSG(worst <= 2, "largest difference from ffmpeg's conversion: %d", worst);
     return rc;
@@ -314,6 +336,21 @@ static void free_fixtures(fixtures *fx)
     }
 }
 
+/* Loads the fixtures and writes them, frames 1, 2, 3 (64x48, 10 fps), as the AVI <dir>/<name>
+ * in `layout`, dir being a new temporary folder. */
+static int write_fixture_avi(fixtures *fx, const char *name, int layout, char dir[64],
+                             char path[128])
+{
+    int rc = load_fixtures(fx);
+    if (rc)
+        return rc;
+    CHECK(tu_mkdtemp(dir, 64) == 0);
+    snprintf(path, 128, "%s/%s", dir, name);
+    const uint8_t *j[3] = {fx->jpeg[0], fx->jpeg[1], fx->jpeg[2]};
+    CHECK(tu_write_avi(path, j, fx->size, 3, 64, 48, 10, layout) == 0);
+    return 0;
+}
+
 static int same_pixels(const mtcam_frame *a, const mtcam_frame *b)
 {
     if (a->width != b->width || a->height != b->height)
@@ -324,25 +361,22 @@ static int same_pixels(const mtcam_frame *a, const mtcam_frame *b)
     return 1;
 }
 
-/* Writes the fixtures as an AVI in `layout`, reads it back and checks every frame's pixels
- * against the fixture it came from (order[i] = fixture of frame i). */
-static int avi_layout(int layout, const int *order, int n_frames, const char *expect_warning)
+/* Writes the fixtures as an AVI in `layout`, plays n_frames of it (looping or not) and checks
+ * every frame's pixels against the fixture it came from (order[i] = fixture of frame i). */
+static int avi_layout(int layout, int loop, const int *order, int n_frames,
+                      const char *expect_warning)
 {
     fixtures fx;
-    int rc = load_fixtures(&fx);
+    char dir[64], path[128];
+    int rc = write_fixture_avi(&fx, "clip.avi", layout, dir, path);
     if (rc)
         return rc;
-    char dir[64], path[128];
-    CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
-    snprintf(path, sizeof path, "%s/clip.avi", dir);
-    const uint8_t *j[3] = {fx.jpeg[0], fx.jpeg[1], fx.jpeg[2]};
-    CHECK(tu_write_avi(path, j, fx.size, 3, 64, 48, 10, layout) == 0);
-    capture_options o = opts(0, 1);
+    capture_options o = opts(loop, 1);
     capture_source *src = NULL;
     rc = capture_open(path, &o, &src);
     CHECK_MSG(rc == 0, "%s", mtcam_last_error());
     CHECK_STR_CONTAINS(capture_describe(src), "64x48 10 fps");
-    rc = tu_validate_source(src, 64, 48, n_frames, 100000000, 1, NULL);
+    rc = tu_validate_source(src, 64, 48, n_frames, 100000000, !loop, NULL);
     capture_close(src);
     CHECK(capture_open(path, &o, &src) == 0);
     for (int i = 0; i < n_frames && !rc; i++) {
@@ -366,30 +400,35 @@ static int avi_layout(int layout, const int *order, int n_frames, const char *ex
 }
 
 static const int order3[] = {0, 1, 2};
-static int avi_idx1(void) { return avi_layout(TU_AVI_IDX1, order3, 3, NULL); }
-static int avi_idx1_absolute(void) { return avi_layout(TU_AVI_IDX1_ABS, order3, 3, NULL); }
-static int avi_no_index(void) { return avi_layout(0, order3, 3, NULL); }
-static int avi_rec_lists(void) { return avi_layout(TU_AVI_REC, order3, 3, NULL); }
-static int avi_opendml_avix(void) { return avi_layout(TU_AVI_AVIX | TU_AVI_IDX1, order3, 3, NULL); }
-static int avi_killed_recorder(void) { return avi_layout(TU_AVI_ZERO_SIZES, order3, 3, NULL); }
+static int avi_idx1(void) { return avi_layout(TU_AVI_IDX1, 0, order3, 3, NULL); }
+static int avi_idx1_absolute(void) { return avi_layout(TU_AVI_IDX1_ABS, 0, order3, 3, NULL); }
+static int avi_no_index(void) { return avi_layout(0, 0, order3, 3, NULL); }
+static int avi_rec_lists(void) { return avi_layout(TU_AVI_REC, 0, order3, 3, NULL); }
+static int avi_opendml_avix(void)
+{
+    return avi_layout(TU_AVI_AVIX | TU_AVI_IDX1, 0, order3, 3, NULL);
+}
+static int avi_killed_recorder(void) { return avi_layout(TU_AVI_ZERO_SIZES, 0, order3, 3, NULL); }
 static int avi_empty_frame_repeats(void)
 {
     static const int order[] = {0, 0, 1, 2};
-    return avi_layout(TU_AVI_EMPTY_FRAME | TU_AVI_IDX1, order, 4, NULL);
+    return avi_layout(TU_AVI_EMPTY_FRAME | TU_AVI_IDX1, 0, order, 4, NULL);
+}
+/* Three passes: sequence numbers and the 100 ms timeline go on across the loops. */
+static int avi_loop(void)
+{
+    static const int order[] = {0, 1, 2, 0, 1, 2, 0};
+    return avi_layout(TU_AVI_IDX1, 1, order, 7, NULL);
 }
 
 /* A file cut in the middle of its last frame plays the whole frames, with a warning. */
 static int avi_truncated(void)
 {
     fixtures fx;
-    int rc = load_fixtures(&fx);
+    char dir[64], path[128];
+    int rc = write_fixture_avi(&fx, "cut.avi", TU_AVI_IDX1, dir, path);
     if (rc)
         return rc;
-    char dir[64], path[128];
-    CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
-    snprintf(path, sizeof path, "%s/cut.avi", dir);
-    const uint8_t *j[3] = {fx.jpeg[0], fx.jpeg[1], fx.jpeg[2]};
-    CHECK(tu_write_avi(path, j, fx.size, 3, 64, 48, 10, TU_AVI_IDX1) == 0);
     size_t size;
     uint8_t *all = tu_read_file(path, &size);
     CHECK(all);
@@ -459,8 +498,7 @@ static int avi_corrupt_frame(void)
  * headers), compared pixel by pixel with ffmpeg's own decoding. */
 static int avi_from_ffmpeg(void)
 {
-    if (system("ffmpeg -version >/dev/null 2>&1") != 0)
-        SKIP("ffmpeg not installed (Debian package ffmpeg)");
+    SKIP_WITHOUT_FFMPEG();
     char dir[64], path[128], raw[128], cmd[1024];
     CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
     snprintf(path, sizeof path, "%s/x.avi", dir);
@@ -470,33 +508,10 @@ static int avi_from_ffmpeg(void)
              "%s && ffmpeg -v error -y -i %s -f rawvideo -pix_fmt rgb24 %s",
              path, path, raw);
     CHECK_MSG(system(cmd) == 0, "%s", cmd);
-    size_t raw_size;
-    uint8_t *theirs = tu_read_file(raw, &raw_size);
-    CHECK(theirs && raw_size == 5 * 64 * 48 * 3);
-    capture_options o = opts(0, 1);
-    capture_source *src;
-    int rc = capture_open(path, &o, &src);
-    CHECK_MSG(rc == 0, "%s", mtcam_last_error());
-    CHECK_STR_CONTAINS(capture_describe(src), "64x48 10 fps, 5 frames");
-    rc = tu_validate_source(src, 64, 48, 5, 100000000, 1, NULL);
-    capture_close(src);
-    CHECK(capture_open(path, &o, &src) == 0);
-    double sum = 0;
-    int worst = 0;
-    for (int k = 0; k < 5; k++) {
-        const mtcam_frame *f;
-        CHECK(capture_read(src, &f, 1000) == 0);
-        for (int y = 0; y < 48; y++)
-            for (int x = 0; x < 3 * 64; x++) {
-                int d = abs(f->data[y * f->stride + x] - theirs[(k * 48 + y) * 192 + x]);
-                sum += d;
-                worst = d > worst ? d : worst;
-            }
-    }
-    capture_close(src);
-    free(theirs);
+    double mean;
+    int worst;
+    int rc = compare_with_ffmpeg(path, raw, "64x48 10 fps, 5 frames", &mean, &worst);
     tu_rmtree(dir);
-    double mean = sum / (5.0 * 64 * 48 * 3);
     fprintf(stderr, "vs ffmpeg's decoding: mean |diff| %.3f, largest %d\n", mean, worst);
     /* two JPEG decoders differ only in chroma upsampling and IDCT rounding */
     CHECK_MSG(mean < 0.5 && worst <= 8, "mean |diff| %.3f, largest %d", mean, worst);
@@ -506,8 +521,7 @@ static int avi_from_ffmpeg(void)
 /* An AVI that is not MJPEG (ffmpeg's raw video) is refused with a clear message. */
 static int avi_not_mjpeg(void)
 {
-    if (system("ffmpeg -version >/dev/null 2>&1") != 0)
-        SKIP("ffmpeg not installed (Debian package ffmpeg)");
+    SKIP_WITHOUT_FFMPEG();
     char dir[64], path[128], cmd[512];
     CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
     snprintf(path, sizeof path, "%s/raw.avi", dir);
@@ -517,34 +531,6 @@ static int avi_not_mjpeg(void)
              path);
     CHECK_MSG(system(cmd) == 0, "%s", cmd);
     int rc = expect_open_error(path, MTCNN_EUNSUPPORTED, "only MJPEG");
-    tu_rmtree(dir);
-    return rc;
-}
-
-static int avi_loop(void)
-{
-    fixtures fx;
-    int rc = load_fixtures(&fx);
-    if (rc)
-        return rc;
-    char dir[64], path[128];
-    CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
-    snprintf(path, sizeof path, "%s/loop.avi", dir);
-    const uint8_t *j[3] = {fx.jpeg[0], fx.jpeg[1], fx.jpeg[2]};
-    CHECK(tu_write_avi(path, j, fx.size, 3, 64, 48, 10, TU_AVI_IDX1) == 0);
-    capture_options o = opts(1, 1);
-    capture_source *src;
-    CHECK(capture_open(path, &o, &src) == 0);
-    rc = tu_validate_source(src, 64, 48, 7, 100000000, 0, NULL);
-    capture_close(src);
-    CHECK(capture_open(path, &o, &src) == 0);
-    for (int i = 0; i < 7 && !rc; i++) {
-        const mtcam_frame *f;
-        CHECK(capture_read(src, &f, 1000) == 0);
-        CHECK_MSG(same_pixels(f, &fx.decoded[i % 3]), "frame %d", i);
-    }
-    capture_close(src);
-    free_fixtures(&fx);
     tu_rmtree(dir);
     return rc;
 }
