@@ -223,18 +223,29 @@ static int test_headless_json(void)
     return 0;
 }
 
-static int test_headless_record(void)
+/* What the recording cases need: the model, ffprobe, a new temporary folder `dir` with
+ * path = dir/<name>, and a result for run_mtcam (free it). 0, CHECK_SKIP or 1. */
+static int recording_setup(const char *name, char dir[600], char path[700], run_result **r)
 {
     NEED_MODEL();
     if (!probe_have_ffprobe())
         SKIP("ffprobe not found (install ffmpeg)");
     const char *tmp = probe_temp_dir("cli");
     CHECK(tmp);
+    snprintf(dir, 600, "%s", tmp);
+    snprintf(path, 700, "%s/%s", dir, name);
+    *r = malloc(sizeof **r);
+    CHECK(*r);
+    return 0;
+}
+
+static int test_headless_record(void)
+{
     char dir[600], path[700];
-    snprintf(dir, sizeof dir, "%s", tmp);
-    snprintf(path, sizeof path, "%s/rec.avi", dir);
-    run_result *r = malloc(sizeof *r);
-    CHECK(r);
+    run_result *r;
+    int rc = recording_setup("rec.avi", dir, path, &r);
+    if (rc)
+        return rc;
     const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "30",
                           "--record", path, "--model", model_path(), NULL};
     CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
@@ -261,16 +272,11 @@ static int test_headless_record(void)
 /* SIGTERM while recording: a clean exit and a playable file. */
 static int test_sigterm_while_recording(void)
 {
-    NEED_MODEL();
-    if (!probe_have_ffprobe())
-        SKIP("ffprobe not found (install ffmpeg)");
-    const char *tmp = probe_temp_dir("cli");
-    CHECK(tmp);
     char dir[600], path[700];
-    snprintf(dir, sizeof dir, "%s", tmp);
-    snprintf(path, sizeof path, "%s/term.avi", dir);
-    run_result *r = malloc(sizeof *r);
-    CHECK(r);
+    run_result *r;
+    int rc = recording_setup("term.avi", dir, path, &r);
+    if (rc)
+        return rc;
     const char *args[] = {"demo", "--size", "320x240", "--headless", "--record", path,
                           "--model", model_path(), NULL};
     CHECK_INT_EQ(run_mtcam(args, 2500, 0, r), 0);
@@ -309,16 +315,11 @@ static int check_full_disk_run(const char *path, run_result *r)
 
 static int test_full_disk_rlimit(void)
 {
-    NEED_MODEL();
-    if (!probe_have_ffprobe())
-        SKIP("ffprobe not found (install ffmpeg)");
-    const char *tmp = probe_temp_dir("cli");
-    CHECK(tmp);
     char dir[600], path[700];
-    snprintf(dir, sizeof dir, "%s", tmp);
-    snprintf(path, sizeof path, "%s/full.avi", dir);
-    run_result *r = malloc(sizeof *r);
-    CHECK(r);
+    run_result *r;
+    int rc = recording_setup("full.avi", dir, path, &r);
+    if (rc)
+        return rc;
     const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "200",
                           "--record", path, "--model", model_path(), NULL};
     /* mtcam ignores SIGXFSZ, so the limit makes write() fail with EFBIG. */
@@ -332,25 +333,21 @@ static int test_full_disk_rlimit(void)
 
 static int test_full_disk_tmpfs(void)
 {
-    NEED_MODEL();
-    if (!probe_have_ffprobe())
-        SKIP("ffprobe not found (install ffmpeg)");
-    const char *tmp = probe_temp_dir("cli");
-    CHECK(tmp);
     char dir[600], path[700];
-    snprintf(dir, sizeof dir, "%s", tmp);
+    run_result *r;
+    int rc = recording_setup("full.avi", dir, path, &r);
+    if (rc)
+        return rc;
     if (mount("tmpfs", dir, "tmpfs", 0, "size=200k") < 0) {
         int err = errno;
         probe_remove_dir(dir);
+        free(r);
         SKIP("cannot mount a small tmpfs (%s); full_disk_rlimit covers the same path",
              strerror(err));
     }
-    snprintf(path, sizeof path, "%s/full.avi", dir);
-    run_result *r = malloc(sizeof *r);
-    CHECK(r);
     const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "300",
                           "--record", path, "--model", model_path(), NULL};
-    int rc = run_mtcam(args, 0, 0, r);
+    rc = run_mtcam(args, 0, 0, r);
     int checked = rc == 0 ? check_full_disk_run(path, r) : 1;
     int nospace = strstr(r->err, "No space left on device") != NULL;
     umount(dir);
