@@ -135,6 +135,15 @@ static int parse_count(const char *s, long *out)
     return 0;
 }
 
+/* The next line as the face count of an image (WIDER, FDDB): 0, or a syntax error. */
+static int next_count(line_reader *r, long *n)
+{
+    char *s = reader_next_content(r);
+    if (!s || parse_count(s, n))
+        return syntax(r, "expected the number of faces");
+    return 0;
+}
+
 /* ---- Caltech Web Faces --------------------------------------------------------------- */
 
 typedef struct caltech_row {
@@ -311,10 +320,8 @@ int eval_read_wider(const char *images_dir, const char *gt_file, eval_dataset *d
             goto done;
         }
         long n;
-        if (!(s = reader_next_content(&r)) || parse_count(s, &n)) {
-            rc = syntax(&r, "expected the number of faces");
+        if ((rc = next_count(&r, &n)))
             goto done;
-        }
         /* The official file writes "0" and then one all-zero record for an image without
          * faces; tolerate files that leave that record out. */
         if (n == 0) {
@@ -366,10 +373,8 @@ int eval_read_fddb(const char *images_dir, const char *fold_file, eval_dataset *
             goto done;
         }
         long n;
-        if (!(s = reader_next_content(&r)) || parse_count(s, &n)) {
-            rc = syntax(&r, "expected the number of faces");
+        if ((rc = next_count(&r, &n)))
             goto done;
-        }
         for (long i = 0; i < n; i++) {
             float v[5];
             if (!(s = reader_next_content(&r)) || parse_floats_prefix(s, v, 5)) {

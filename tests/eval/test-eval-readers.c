@@ -219,6 +219,16 @@ static int wider_reader(void)
     CHECK_STR_CONTAINS(ds.images[0].path, "WIDER_val/images/0--Parade/0_Parade_1.jpg");
     eval_dataset_free(&ds);
 
+    /* A count that is not a number, or missing at the end of the file. */
+    const char *no_count = write_file("count.txt", "a.jpg\nmany\n");
+    CHECK_INT_EQ(eval_read_wider("/w", no_count, &ds), MTCNN_EFORMAT);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "count.txt:2: expected the number of faces");
+    eval_dataset_free(&ds);
+    no_count = write_file("count.txt", "a.jpg\n");
+    CHECK_INT_EQ(eval_read_wider("/w", no_count, &ds), MTCNN_EFORMAT);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "expected the number of faces");
+    eval_dataset_free(&ds);
+
     const char *bad = write_file("bad.txt", "a.jpg\n1\n1 2 3 4 0 0 0 0 0\n");
     rc = eval_read_wider("/w", bad, &ds);
     eval_dataset_free(&ds);
@@ -271,6 +281,11 @@ static int fddb_reader(void)
     rc = eval_dataset_read(EVAL_FDDB, root, NULL, &ds);
     CHECK_MSG(rc == 0, "%s", mtcam_last_error());
     CHECK_INT_EQ(ds.n_images, 4);
+    eval_dataset_free(&ds);
+
+    const char *no_count = write_file("count.txt", "img\n-1\n");
+    CHECK_INT_EQ(eval_read_fddb("/f", no_count, &ds), MTCNN_EFORMAT);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "count.txt:2: expected the number of faces");
     eval_dataset_free(&ds);
 
     const char *bad = write_file("bad.txt", "img\n1\n10 -2 0 5 5 1\n");
