@@ -21,14 +21,15 @@ grep -q 'nonexistent.jpg' err.txt || fail "message does not name the file: $(cat
 
 # A real run on the reference path and the best kernels: the same faces (the ivan photo
 # stretched to 640x480 gives 2 at min face 40), every stage reported.
+# (The measured peak is only checked to be positive: in a sanitizer build it is tiny.)
 for k in scalar auto; do
-    "$bench" --model "$model" --iters 3 --threads 2 --kernels $k --json "$photo" >out.json 2>err.txt ||
+    "$bench" --model "$model" --iters 2 --threads 2 --kernels $k --json "$photo" >out.json 2>err.txt ||
         fail "--kernels $k: $(cat err.txt)"
     for key in '"pyramid"' '"pnet"' '"rnet"' '"onet"' '"nms_glue"' '"total"' '"faces": 2,' \
                '"width": 640' '"height": 480' '"threads": 2'; do
         grep -q "$key" out.json || fail "--kernels $k: $key missing from $(cat out.json)"
     done
-    grep -Eq '"peak_gflops_core": [1-9]' out.json || fail "no measured peak: $(cat out.json)"
+    grep -Eq '"peak_gflops_core": ([1-9]|0\.[0-9]*[1-9])' out.json || fail "no measured peak: $(cat out.json)"
 done
 "$bench" --model "$model" --iters 2 "$photo" >out.txt 2>&1 || fail "table output: $(cat out.txt)"
 grep -q '^pnet ' out.txt || fail "no P-Net row in $(cat out.txt)"
