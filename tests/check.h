@@ -78,3 +78,6 @@ const char *check_shared_path(const char *relative);
 const char *check_model_path(void);
 /* Path of a file under tests/data in the source tree. */
 const char *check_data_path(const char *relative);
+/* The whole (regular) file at `path` in a malloc'd buffer with a NUL after its *size bytes
+ * (size may be NULL), or NULL when it cannot be read. */
+void *check_read_file(const char *path, size_t *size);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+
 typedef struct parser {
     const char *p;
     int depth;
@@ -180,20 +182,9 @@ json *json_parse(const char *text)
 
 json *json_parse_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    json *j = NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        buf[n] = '\0';
-        j = json_parse(buf);
-    }
-    free(buf);
-    fclose(f);
+    char *text = check_read_file(path, NULL);
+    json *j = text ? json_parse(text) : NULL;
+    free(text);
     return j;
 }
 

@@ -34,25 +34,6 @@ int tu_write_file(const char *path, const void *data, size_t size)
     return (fclose(f) == 0 && w == size) ? 0 : -1;
 }
 
-uint8_t *tu_read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-        free(p);
-        p = NULL;
-    }
-    fclose(f);
-    if (p)
-        *size = (size_t)n;
-    return p;
-}
-
 uint8_t tu_y4m_luma(int x, int y, int k) { return (uint8_t)(16 + (x + 2 * y + 13 * k) % 220); }
 uint8_t tu_y4m_cb(int cx, int cy, int k) { return (uint8_t)(100 + (3 * cx + cy + k) % 60); }
 uint8_t tu_y4m_cr(int cx, int cy, int k) { return (uint8_t)(150 - (cx + 2 * cy + 5 * k) % 70); }

@@ -12,8 +12,6 @@ int tu_mkdtemp(char *buf, size_t size);
 /* rm -rf of a folder the test made. */
 void tu_rmtree(const char *dir);
 int tu_write_file(const char *path, const void *data, size_t size);
-/* Reads a whole file (free() it); NULL on failure. */
-uint8_t *tu_read_file(const char *path, size_t *size);
 
 /* The pattern of Y4M frame k: planes for a WxH picture in colour space `cs` ("420jpeg",
  * "444", "422", "mono"). */

@@ -43,7 +43,7 @@ static int compare_with_ffmpeg(const char *path, const char *raw, const char *de
                                double *mean, int *worst)
 {
     size_t raw_size;
-    uint8_t *theirs = tu_read_file(raw, &raw_size);
+    uint8_t *theirs = check_read_file(raw, &raw_size);
     CHECK(theirs && raw_size == 5 * 64 * 48 * 3);
     capture_options o = opts(0, 1);
     capture_source *src;
@@ -321,7 +321,7 @@ static int load_fixtures(fixtures *fx)
     for (int i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, MTCAM_CAPTURE_TEST_DIR "/data/frame%d.jpg", i + 1);
-        fx->jpeg[i] = tu_read_file(path, &fx->size[i]);
+        fx->jpeg[i] = check_read_file(path, &fx->size[i]);
         CHECK_MSG(fx->jpeg[i], "cannot read %s", path);
         CHECK_MSG(capture_image_load(path, &fx->decoded[i]) == 0, "%s", mtcam_last_error());
     }
@@ -430,7 +430,7 @@ static int avi_truncated(void)
     if (rc)
         return rc;
     size_t size;
-    uint8_t *all = tu_read_file(path, &size);
+    uint8_t *all = check_read_file(path, &size);
     CHECK(all);
     /* cut inside the third frame (the index after it is lost too) */
     uint8_t *third = NULL;

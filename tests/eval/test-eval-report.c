@@ -67,25 +67,6 @@ static void make_dets(void)
     per_b[1].n = 2;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static int count_of(const char *hay, const char *needle)
 {
     int n = 0;
@@ -190,7 +171,7 @@ static int html_report(void)
     eval_result_free(&ra);
     eval_result_free(&rb);
     CHECK_MSG(rc == 0, "%s", mtcam_last_error());
-    char *html = slurp(path);
+    char *html = check_read_file(path, NULL);
     CHECK(html != NULL);
     int ok = strncmp(html, "<!DOCTYPE html>", 15) == 0 && strstr(html, "</html>") &&
              !strstr(html, "<script") && !strstr(html, "src=") && !strstr(html, "href=");

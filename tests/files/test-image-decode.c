@@ -148,24 +148,6 @@ static int pnm_p2_ascii(void) { return check_fixture("gray-ascii.pgm", exp_gray,
 
 /* ---- helpers for in-memory cases --------------------------------------------------------- */
 
-static uint8_t *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
-
 /* Decodes and expects failure with `code` and `needle` in the message; never a crash. */
 static int expect_failure(const void *data, size_t size, const char *name, int code,
                           const char *needle)
@@ -256,7 +238,7 @@ static int not_an_image(void)
 static int type_by_magic(void)
 {
     size_t n;
-    uint8_t *png = slurp(fixture("rgb.png"), &n);
+    uint8_t *png = check_read_file(fixture("rgb.png"), &n);
     CHECK(png);
     CHECK_INT_EQ(capture_image_sniff(png, n), CAPTURE_IMAGE_PNG);
     mtcam_frame f;
@@ -274,7 +256,7 @@ static int type_by_magic(void)
 static int jpeg_truncated(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("baseline.jpg"), &n);
     CHECK(jpg);
     int fails =
         expect_failure(jpg, n / 2, "cut.jpg", MTCNN_EFORMAT, "cut.jpg: truncated JPEG data");
@@ -287,7 +269,7 @@ static int jpeg_truncated(void)
 static int jpeg_progressive_truncated(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("progressive.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("progressive.jpg"), &n);
     CHECK(jpg);
     int fails = expect_failure(jpg, n - 100, "prog.jpg", MTCNN_EFORMAT, "truncated JPEG data");
     free(jpg);
@@ -298,7 +280,7 @@ static int jpeg_progressive_truncated(void)
 static int jpeg_corrupt(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("baseline.jpg"), &n);
     CHECK(jpg);
     size_t sos = find_marker(jpg, n, 0xDA);
     CHECK(sos > 0);
@@ -314,7 +296,7 @@ static int jpeg_corrupt(void)
 static int jpeg_too_large(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("baseline.jpg"), &n);
     CHECK(jpg);
     size_t sof = find_marker(jpg, n, 0xC0);
     CHECK(sof > 0);
@@ -331,7 +313,7 @@ static int jpeg_too_large(void)
 static int png_truncated(void)
 {
     size_t n;
-    uint8_t *png = slurp(fixture("rgba.png"), &n);
+    uint8_t *png = check_read_file(fixture("rgba.png"), &n);
     CHECK(png);
     int fails =
         expect_failure(png, n - 20, "cut.png", MTCNN_EFORMAT, "cut.png: truncated PNG data");
@@ -343,7 +325,7 @@ static int png_truncated(void)
 static int png_bad_crc(void)
 {
     size_t n;
-    uint8_t *png = slurp(fixture("rgb.png"), &n);
+    uint8_t *png = check_read_file(fixture("rgb.png"), &n);
     CHECK(png);
     png[8 + 8 + 3] ^= 0x01; /* IHDR width byte: the CRC no longer matches */
     int fails = expect_failure(png, n, "crc.png", MTCNN_EFORMAT, "crc.png: bad PNG data");
@@ -354,7 +336,7 @@ static int png_bad_crc(void)
 static int png_too_large(void)
 {
     size_t n;
-    uint8_t *png = slurp(fixture("rgb.png"), &n);
+    uint8_t *png = check_read_file(fixture("rgb.png"), &n);
     CHECK(png);
     /* IHDR data at offset 16: width, height; then its CRC over type + data at offset 29. */
     put_be32(png + 16, 20000);
@@ -368,7 +350,7 @@ static int png_too_large(void)
 static int pnm_errors(void)
 {
     size_t n;
-    uint8_t *ppm = slurp(fixture("rgb.ppm"), &n);
+    uint8_t *ppm = check_read_file(fixture("rgb.ppm"), &n);
     CHECK(ppm);
     int fails = expect_failure(ppm, n - 1, "cut.ppm", MTCNN_EFORMAT, "cut.ppm: truncated PPM data");
     free(ppm);
@@ -403,7 +385,7 @@ static int garbage_never_crashes(void)
     uint32_t seed = 12345;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t n;
-        uint8_t *orig = slurp(fixture(names[i]), &n);
+        uint8_t *orig = check_read_file(fixture(names[i]), &n);
         CHECK(orig);
         uint8_t *buf = malloc(n);
         CHECK(buf);
@@ -444,7 +426,7 @@ static int garbage_never_crashes(void)
 static int jpeg_decoder_reuses_frame(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("baseline.jpg"), &n);
     CHECK(jpg);
     capture_image_jpeg_decoder *dec;
     CHECK_INT_EQ(capture_image_jpeg_decoder_create(&dec), 0);
@@ -469,7 +451,7 @@ static int jpeg_decoder_reuses_frame(void)
     /* A different size reallocates. */
     mtcam_frame g = {0};
     size_t gn;
-    uint8_t *gray = slurp(fixture("gray.jpg"), &gn);
+    uint8_t *gray = check_read_file(fixture("gray.jpg"), &gn);
     CHECK(gray);
     CHECK_INT_EQ(mtcam_frame_alloc(&g, 10, 10), 0);
     CHECK_INT_EQ(capture_image_jpeg_decode(dec, gray, gn, "gray", &g), 0);
@@ -490,7 +472,7 @@ static int jpeg_decoder_reuses_frame(void)
 static int jpeg_without_huffman_tables(void)
 {
     size_t n;
-    uint8_t *jpg = slurp(fixture("baseline.jpg"), &n);
+    uint8_t *jpg = check_read_file(fixture("baseline.jpg"), &n);
     CHECK(jpg);
     mtcam_frame with = {0}, without = {0};
     CHECK_INT_EQ(capture_image_decode_jpeg(jpg, n, "with", &with), 0);
