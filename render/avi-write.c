@@ -79,12 +79,13 @@ static void put16(uint8_t *p, uint16_t v)
 
 static void put4cc(uint8_t *p, const char *s) { memcpy(p, s, 4); }
 
-/* Writes everything or returns -errno (write may stop short when the disk fills). */
-static int write_all(int fd, const void *buf, size_t n)
+/* Writes everything or returns -errno (a write may stop short when the disk fills): at the
+ * file position when off < 0, else at `off` (pwrite, leaving the position alone). */
+static int write_at(int fd, const void *buf, size_t n, off_t off)
 {
     const uint8_t *p = buf;
     while (n > 0) {
-        ssize_t k = write(fd, p, n);
+        ssize_t k = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, off);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -94,34 +95,22 @@ static int write_all(int fd, const void *buf, size_t n)
             return -EIO;
         p += k;
         n -= (size_t)k;
+        if (off >= 0)
+            off += k;
     }
     return 0;
 }
 
-static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
+static int write_all(int fd, const void *buf, size_t n)
 {
-    const uint8_t *p = buf;
-    while (n > 0) {
-        ssize_t k = pwrite(fd, p, n, off);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (k == 0)
-            return -EIO;
-        p += k;
-        n -= (size_t)k;
-        off += k;
-    }
-    return 0;
+    return write_at(fd, buf, n, -1);
 }
 
 static int pwrite32(int fd, off_t off, uint32_t v)
 {
     uint8_t b[4];
     put32(b, v);
-    return pwrite_all(fd, b, 4, off);
+    return write_at(fd, b, 4, off);
 }
 
 void avi_writer_part_name(const char *path, int part, char *buf, size_t size)
