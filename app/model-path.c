@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "file.h"
 #include "mtcnn.h"
 
 static int readable(const char *path) { return access(path, R_OK) == 0; }
@@ -22,17 +23,16 @@ int app_model_path(const char *requested, char *buf, size_t size)
         return 0;
     }
     /* Installed or run from the build tree: <exe>/../models, then <exe>/../../models. */
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        for (int up = 0; slash && up < 3; up++) {
-            *slash = '\0';
-            snprintf(buf, size, "%s/models/" MTCAM_MODEL_FILE, exe);
+    char dir[4096];
+    if (mtcam_exe_dir(dir, sizeof dir) == 0) {
+        for (int up = 0; up < 3; up++) {
+            snprintf(buf, size, "%s/models/" MTCAM_MODEL_FILE, dir);
             if (readable(buf))
                 return 0;
-            slash = strrchr(exe, '/');
+            char *slash = strrchr(dir, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
         }
     }
     snprintf(buf, size, "%s/" MTCAM_MODEL_FILE, MTCAM_SOURCE_MODELS_DIR);

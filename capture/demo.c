@@ -5,7 +5,6 @@
  * The photos are looked for in $MTCAM_ASSETS/demo, then beside the executable
  * (../share/mtcam/assets/demo, for an install), then in the compiled-in install and source
  * folders (MTCAM_ASSETS_INSTALL_DIR, MTCAM_ASSETS_DIR). */
-#define _DEFAULT_SOURCE /* readlink */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
+#include "file.h"
 #include "image-file.h"
 #include "source.h"
 
@@ -52,17 +51,9 @@ static int find_assets(char *out, size_t size, char *tried, size_t tried_size)
     if (env && *env) {
         snprintf(cand[n++], PATH_MAX, "%.4000s/demo", env);
     } else {
-        char exe[PATH_MAX];
-        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        char *slash = NULL;
-        if (len > 0) {
-            exe[len] = 0;
-            slash = strrchr(exe, '/');
-        }
-        if (slash) {
-            *slash = 0;
-            snprintf(cand[n++], PATH_MAX, "%.4000s/../share/mtcam/assets/demo", exe);
-        }
+        char exe_dir[PATH_MAX];
+        if (mtcam_exe_dir(exe_dir, sizeof exe_dir) == 0)
+            snprintf(cand[n++], PATH_MAX, "%.4000s/../share/mtcam/assets/demo", exe_dir);
 #ifdef MTCAM_ASSETS_INSTALL_DIR
         snprintf(cand[n++], PATH_MAX, "%.4000s/demo", MTCAM_ASSETS_INSTALL_DIR);
 #endif

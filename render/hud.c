@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "err.h"
+#include "file.h"
 
 #ifndef MTCAM_SOURCE_ASSETS_DIR
 #define MTCAM_SOURCE_ASSETS_DIR "assets"
@@ -36,19 +37,13 @@ int hud_font_path(char *buf, size_t size)
         return 0;
     }
     /* Beside an installed or built executable first, so a moved build still finds it. */
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            static const char *const rel[] = {"../share/mtcam/fonts", "../assets/fonts"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                snprintf(buf, size, "%.*s/%s/%s", 3000, exe, rel[i], HUD_FONT_FILE);
-                if (readable(buf))
-                    return 0;
-            }
+    char exe_dir[4096];
+    if (mtcam_exe_dir(exe_dir, sizeof exe_dir) == 0) {
+        static const char *const rel[] = {"../share/mtcam/fonts", "../assets/fonts"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(buf, size, "%.*s/%s/%s", 3000, exe_dir, rel[i], HUD_FONT_FILE);
+            if (readable(buf))
+                return 0;
         }
     }
     snprintf(buf, size, "%s/fonts/%s", MTCAM_SOURCE_ASSETS_DIR, HUD_FONT_FILE);

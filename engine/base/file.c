@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -57,5 +58,20 @@ done:
     }
     *data = buf;
     *size = len;
+    return 0;
+}
+
+int mtcam_exe_dir(char *buf, size_t size)
+{
+    if (size < 2)
+        return -1;
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1)
+        return -1; /* unknown, or possibly cut short */
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
     return 0;
 }
