@@ -63,24 +63,32 @@ int capture__device_path(const char *spec, char *buf, size_t size)
     return 1;
 }
 
+int capture__read_head(const char *path, unsigned char *head, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return mtcam_set_error(mtcam_errno_code(errno), "%s: %s", path, strerror(errno));
+    ssize_t n;
+    do
+        n = read(fd, head, size);
+    while (n < 0 && errno == EINTR);
+    int saved = errno;
+    close(fd);
+    if (n < 0)
+        return mtcam_set_error(MTCNN_EIO, "%s: %s", path, strerror(saved));
+    return (int)n;
+}
+
 /* What kind of file `path` is, from its first bytes (never from its name). */
 typedef enum { FILE_UNKNOWN, FILE_Y4M, FILE_AVI, FILE_IMAGE } file_kind;
 
 static int sniff_file(const char *path, file_kind *kind)
 {
     *kind = FILE_UNKNOWN;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return mtcam_set_error(mtcam_errno_code(errno), "%s: %s", path, strerror(errno));
     unsigned char head[16];
-    ssize_t n;
-    do
-        n = read(fd, head, sizeof head);
-    while (n < 0 && errno == EINTR);
-    int saved = errno;
-    close(fd);
+    int n = capture__read_head(path, head, sizeof head);
     if (n < 0)
-        return mtcam_set_error(MTCNN_EIO, "%s: %s", path, strerror(saved));
+        return n;
     if (n >= 10 && memcmp(head, "YUV4MPEG2 ", 10) == 0)
         *kind = FILE_Y4M;
     else if (n >= 12 && memcmp(head, "RIFF", 4) == 0 && memcmp(head + 8, "AVI ", 4) == 0)

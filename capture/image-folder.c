@@ -4,11 +4,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "image-file.h"
@@ -65,17 +63,10 @@ static int path_cmp(const void *pa, const void *pb)
 /* 1 when the file starts like an image, 0 when not, negative when it cannot be read. */
 static int looks_like_image(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return mtcam_set_error(mtcam_errno_code(errno), "%s: %s", path, strerror(errno));
     unsigned char head[16];
-    ssize_t n;
-    do
-        n = read(fd, head, sizeof head);
-    while (n < 0 && errno == EINTR);
-    close(fd);
+    int n = capture__read_head(path, head, sizeof head);
     if (n < 0)
-        return mtcam_set_error(MTCNN_EIO, "%s: cannot read", path);
+        return n;
     return capture_image_sniff(head, (size_t)n) != CAPTURE_IMAGE_UNKNOWN;
 }
 

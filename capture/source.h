@@ -77,6 +77,10 @@ int capture__open_image(const char *spec, const capture_options *opt, capture_so
 int capture__open_folder(const char *spec, const capture_options *opt, capture_source **out);
 int capture__open_demo(const char *spec, const capture_options *opt, capture_source **out);
 
+/* Reads the first bytes of the file at `path`, up to `size` (what sniffing a format needs):
+ * the count read, or a negative code with the message "<path>: <reason>". */
+int capture__read_head(const char *path, unsigned char *head, size_t size);
+
 /* Calls fn(fd, request, arg) again while it fails with EINTR (a signal landed mid-call).
  * The V4L2 backend wraps v4l2_ioctl with it; tests drive it with a fake. */
 typedef int (*capture_ioctl_fn)(int fd, unsigned long request, void *arg);
