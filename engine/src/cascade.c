@@ -293,25 +293,6 @@ typedef struct box_job {
     atomic_int err;
 } box_job;
 
-/* One crop in the layout the net path wants (CHW for the reference, HWC for the fast one). */
-static int crop_for_net(mtcnn_detector *d, mtcnn__thread_scratch *ts, const mtcnn__src *src,
-                        const mtcnn__box *b, int side, float *in)
-{
-    const int x1 = (int)b->x1, y1 = (int)b->y1, x2 = (int)b->x2, y2 = (int)b->y2;
-    const int tw = x2 - x1 + 1, th = y2 - y1 + 1;
-    if (tw <= 0 || th <= 0) {
-        /* A degenerate box is an all-black patch. */
-        for (int i = 0; i < 3 * side * side; i++)
-            in[i] = -127.5f * 0.0078125f;
-        return 0;
-    }
-    if (mtcnn__net_hwc(d->k))
-        return mtcnn__resample_normalise_hwc(d->k, src, x1 - 1, y1 - 1, tw, th, side, side, 0,
-                                             side, in, &ts->resample);
-    return mtcnn__resample_normalise(src, x1 - 1, y1 - 1, tw, th, side, side, in,
-                                     &ts->resample);
-}
-
 static void box_task(void *ctx, int task, int worker)
 {
     box_job *j = ctx;
@@ -329,7 +310,9 @@ static void box_task(void *ctx, int task, int worker)
         mtcnn__box q = j->b[i];
         if (j->onet)
             mtcnn__fix(&q);
-        rc = crop_for_net(d, ts, j->src, &q, j->side, crops + (size_t)(i - i0) * px);
+        /* In the layout the net path wants: CHW for the reference, HWC for the fast one. */
+        rc = mtcnn__crop_into(mtcnn__net_hwc(d->k) ? d->k : NULL, &ts->resample, j->src, &q,
+                              j->side, crops + (size_t)(i - i0) * px);
     }
     const int64_t t1 = mtcam_now_ns();
     if (!rc && j->onet)

@@ -52,6 +52,10 @@ int mtcnn__cascade_run(mtcnn_detector *d, const mtcnn__src *src);
  * side x side and writes it normalised, planar RGB, into `in`. */
 int mtcnn__crop(mtcnn_detector *d, const mtcnn__src *src, const mtcnn__box *b, int side,
                 float *in);
+/* The same with the caller's resampler memory (one per thread), and interleaved (HWC, with
+ * the kernels of `hwc`) instead of planar when hwc is not NULL. */
+int mtcnn__crop_into(const mtk_table *hwc, mtcnn__buf *scratch, const mtcnn__src *src,
+                     const mtcnn__box *b, int side, float *in);
 
 /* Landmark post-processing after O-Net's NMS (landmarks.c, lnet.c):
  * _mirror averages O-Net's landmarks with those of a horizontally mirrored crop (the
