@@ -175,14 +175,8 @@ int hud_draw_text(hud *h, mtcam_frame *frame, int x, int y, const char *text,
 
 void hud_darken_rect(mtcam_frame *frame, int x1, int y1, int x2, int y2, int keep)
 {
-    if (x1 < 0)
-        x1 = 0;
-    if (y1 < 0)
-        y1 = 0;
-    if (x2 >= frame->width)
-        x2 = frame->width - 1;
-    if (y2 >= frame->height)
-        y2 = frame->height - 1;
+    if (!render_overlay_clip_rect(frame, &x1, &y1, &x2, &y2))
+        return;
     for (int y = y1; y <= y2; y++) {
         uint8_t *p = frame->data + (ptrdiff_t)y * frame->stride + 3 * x1;
         for (int i = 0; i < 3 * (x2 - x1 + 1); i++)

@@ -63,18 +63,23 @@ static void put_pixel(mtcam_frame *frame, int x, int y, render_color c)
     p[2] = c.b;
 }
 
+int render_overlay_clip_rect(const mtcam_frame *frame, int *x1, int *y1, int *x2, int *y2)
+{
+    if (*x1 < 0)
+        *x1 = 0;
+    if (*y1 < 0)
+        *y1 = 0;
+    if (*x2 >= frame->width)
+        *x2 = frame->width - 1;
+    if (*y2 >= frame->height)
+        *y2 = frame->height - 1;
+    return *x1 <= *x2 && *y1 <= *y2;
+}
+
 void render_overlay_fill_rect(mtcam_frame *frame, int x1, int y1, int x2, int y2,
                               render_color color)
 {
-    if (x1 < 0)
-        x1 = 0;
-    if (y1 < 0)
-        y1 = 0;
-    if (x2 >= frame->width)
-        x2 = frame->width - 1;
-    if (y2 >= frame->height)
-        y2 = frame->height - 1;
-    if (x1 > x2 || y1 > y2)
+    if (!render_overlay_clip_rect(frame, &x1, &y1, &x2, &y2))
         return; /* wholly outside */
     for (int y = y1; y <= y2; y++) {
         uint8_t *p = frame->data + (ptrdiff_t)y * frame->stride + (ptrdiff_t)x1 * 3;

@@ -52,6 +52,9 @@ void render_overlay_draw_candidates(mtcam_frame *frame, int stage, const mtcnn_f
 
 /* ---- primitives (also used by the HUD and tests) ---------------------------------------- */
 
+/* Clips the inclusive pixel rectangle x1..x2 x y1..y2 to the frame, in place; returns 0 when
+ * nothing of it is left. */
+int render_overlay_clip_rect(const mtcam_frame *frame, int *x1, int *y1, int *x2, int *y2);
 /* Fills the inclusive pixel rectangle x1..x2 x y1..y2, clipped to the frame. */
 void render_overlay_fill_rect(mtcam_frame *frame, int x1, int y1, int x2, int y2,
                               render_color color);

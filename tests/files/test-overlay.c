@@ -366,6 +366,45 @@ static int auto_sizes(void)
     return 0;
 }
 
+/* Rectangles clipped to the frame: partly outside on every side, wholly outside, inverted. */
+static int fill_clipped(void)
+{
+    mtcam_frame f;
+    CHECK_INT_EQ(make_frame(&f, 20, 10), 0);
+    static const render_color red = {255, 0, 0};
+    static const struct {
+        int x1, y1, x2, y2, left; /* left: 0 when nothing is inside */
+        int cx1, cy1, cx2, cy2;
+    } cases[] = {
+        {-5, -3, 4, 2, 1, 0, 0, 4, 2},    {15, 7, 30, 40, 1, 15, 7, 19, 9},
+        {-9, -9, 99, 99, 1, 0, 0, 19, 9}, {3, 4, 3, 4, 1, 3, 4, 3, 4},
+        {20, 0, 25, 5, 0, 0, 0, 0, 0},    {0, -4, 5, -1, 0, 0, 0, 0, 0},
+        {6, 2, 5, 8, 0, 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int x1 = cases[i].x1, y1 = cases[i].y1, x2 = cases[i].x2, y2 = cases[i].y2;
+        int left = render_overlay_clip_rect(&f, &x1, &y1, &x2, &y2);
+        CHECK_MSG(left == cases[i].left, "case %zu: %d", i, left);
+        if (left) {
+            CHECK_MSG(x1 == cases[i].cx1 && y1 == cases[i].cy1 && x2 == cases[i].cx2 &&
+                          y2 == cases[i].cy2,
+                      "case %zu: clipped to %d,%d..%d,%d", i, x1, y1, x2, y2);
+        }
+    }
+    mtcam_frame_free(&f);
+    /* Filling paints exactly the clipped pixels and never the padding. */
+    CHECK_INT_EQ(make_frame(&f, 20, 10), 0);
+    render_overlay_fill_rect(&f, 15, 7, 30, 40, red);
+    CHECK_INT_EQ(count_color(&f, red), 5 * 3);
+    CHECK_PIXEL(&f, 15, 7, red);
+    CHECK_PIXEL(&f, 14, 7, BG);
+    render_overlay_fill_rect(&f, 20, 0, 25, 5, red); /* wholly outside: nothing */
+    CHECK_INT_EQ(count_color(&f, red), 5 * 3);
+    CHECK(padding_intact(&f));
+    mtcam_frame_free(&f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -377,6 +416,7 @@ int main(int argc, char **argv)
         {"score_label", score_label},
         {"candidates", candidates},
         {"auto_sizes", auto_sizes},
+        {"fill_clipped", fill_clipped},
         {NULL, NULL},
     };
     return check_main(argc, argv, cases);
