@@ -17,20 +17,8 @@ set -u
 eval_bin=$1 model=$2 shared=$3 case=$4
 tmp=$(mktemp -d /tmp/mtcam-eval-cli-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# run_expect STATUS ARGS...: checks the exit status and, for failures, that stderr is one line
-# starting with "mtcam-eval: ".
-run_expect() {
-    want=$1; shift
-    "$eval_bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "mtcam-eval $*: exit $got, expected $want; stderr: $(cat "$tmp/err")"
-    if [ "$want" -ne 0 ]; then
-        [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "mtcam-eval $*: stderr is not one line: $(cat "$tmp/err")"
-        grep -q '^mtcam-eval: ' "$tmp/err" || fail "mtcam-eval $*: stderr lacks the program name"
-    fi
-}
+cli_bin=$eval_bin cli_name=mtcam-eval
+. "$(dirname "$0")/../cli-expect.sh" # fail, run_expect
 
 case $case in
 usage)

@@ -10,20 +10,8 @@ set -u
 detect=$1 model=$2 data=$3 case=$4
 tmp=$(mktemp -d /tmp/mtcam-detect-cli-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# run_expect STATUS ARGS...: runs the program, checks the exit status and, for failures, that
-# stderr is exactly one line starting with "mtcam-detect: ".
-run_expect() {
-    want=$1; shift
-    "$detect" "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "mtcam-detect $*: exit $got, expected $want; stderr: $(cat "$tmp/err")"
-    if [ "$want" -ne 0 ]; then
-        [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "mtcam-detect $*: stderr is not one line: $(cat "$tmp/err")"
-        grep -q '^mtcam-detect: ' "$tmp/err" || fail "mtcam-detect $*: stderr lacks the program name"
-    fi
-}
+cli_bin=$detect cli_name=mtcam-detect
+. "$(dirname "$0")/../cli-expect.sh" # fail, run_expect
 
 case $case in
 usage)
