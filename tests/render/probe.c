@@ -7,6 +7,8 @@
 
 #include <jpeglib.h>
 
+#include "check.h"
+
 int probe_have_ffprobe(void)
 {
     return system("ffprobe -version >/dev/null 2>&1") == 0;
@@ -41,6 +43,18 @@ int probe_avi(const char *path, probe_video *out)
     }
     int st = pclose(p);
     return (st == 0 && got >= 3) ? 0 : -1;
+}
+
+int probe_expect_avi(const char *path, long frames, int w, int h, const char *rate)
+{
+    probe_video v;
+    CHECK_MSG(probe_avi(path, &v) == 0, "%s: ffprobe found no video", path);
+    CHECK_INT_EQ(v.frames, frames);
+    CHECK_INT_EQ(v.width, w);
+    CHECK_INT_EQ(v.height, h);
+    if (rate)
+        CHECK_STR_CONTAINS(v.avg_frame_rate, rate);
+    return 0;
 }
 
 int probe_make_jpeg(int w, int h, int k, uint8_t **jpeg, size_t *size)

@@ -14,6 +14,10 @@ typedef struct probe_video {
 /* Runs ffprobe on `path`. Returns 0 when ffprobe read a video stream, -1 otherwise (the reason
  * goes to stderr). */
 int probe_avi(const char *path, probe_video *out);
+/* Checks through ffprobe that `path` holds `frames` frames of w x h and, when `rate` is not
+ * NULL, that its average frame rate reads `rate` ("25/1"). 0, or 1 after saying what differs
+ * (a CHECK failure). */
+int probe_expect_avi(const char *path, long frames, int w, int h, const char *rate);
 /* Non-zero when ffprobe is on the PATH. */
 int probe_have_ffprobe(void);
 
