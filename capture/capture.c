@@ -215,15 +215,6 @@ void capture__pacer_init(capture_pacer *p, double fps, int fast)
     p->fast = fast;
 }
 
-static void sleep_ns(int64_t ns)
-{
-    if (ns <= 0)
-        return;
-    struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 int capture__pacer_wait(capture_pacer *p, uint64_t index, int timeout_ms, int64_t *ts_ns)
 {
     int64_t now = mtcam_now_ns();
@@ -238,10 +229,10 @@ int capture__pacer_wait(capture_pacer *p, uint64_t index, int timeout_ms, int64_
             due = now;
         }
         if (due - now > (int64_t)timeout_ms * 1000000) {
-            sleep_ns((int64_t)timeout_ms * 1000000);
+            mtcam_sleep_ns((int64_t)timeout_ms * 1000000);
             return mtcam_set_error(MTCNN_ETIMEOUT, "no frame due within %d ms", timeout_ms);
         }
-        sleep_ns(due - mtcam_now_ns());
+        mtcam_sleep_ns(due - mtcam_now_ns());
     }
     *ts_ns = due;
     return 0;

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "clock.h"
 
+#include <errno.h>
 #include <time.h>
 
 int64_t mtcam_now_ns(void)
@@ -21,4 +22,13 @@ struct timespec mtcam_deadline(clockid_t clock, int ms)
         t.tv_nsec -= 1000000000L;
     }
     return t;
+}
+
+void mtcam_sleep_ns(int64_t ns)
+{
+    if (ns <= 0)
+        return;
+    struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }

@@ -16,3 +16,10 @@ static inline double mtcam_ms_since(int64_t start_ns)
 {
     return (double)(mtcam_now_ns() - start_ns) * 1e-6;
 }
+
+/* Sleeps the whole time, resuming after signals (nothing when ns <= 0). */
+void mtcam_sleep_ns(int64_t ns);
+static inline void mtcam_sleep_ms(int ms)
+{
+    mtcam_sleep_ns((int64_t)ms * 1000000);
+}

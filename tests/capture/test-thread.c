@@ -16,13 +16,6 @@
 #include "source.h"
 #include "thread.h"
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 /* The frame shows the picture of its sequence number (no torn or mixed-up buffers): pixel
  * (x, 0) of Y4M frame k as tu_write_y4m made it (4:4:4). */
 static int frame_matches(const mtcam_frame *f, int k)
@@ -84,7 +77,7 @@ static int newest_only(void)
             seen[n_seen++] = f.data;
         last = seq;
         got++;
-        sleep_ms(3);
+        mtcam_sleep_ms(3);
     }
     capture_thread_stats st;
     capture_thread_get_stats(th, &st);
@@ -163,14 +156,14 @@ static int fake_read(capture_source *src, const mtcam_frame **frame, int timeout
     fake_camera *c = (fake_camera *)src;
     if ((int)c->seq >= c->frames_before_fail) {
         if (c->fail_code == MTCNN_ETIMEOUT) {
-            sleep_ms(timeout_ms);
+            mtcam_sleep_ms(timeout_ms);
             return mtcam_set_error(MTCNN_ETIMEOUT, "%s: no frame for %d ms", src->spec,
                                    timeout_ms);
         }
         return mtcam_set_error(c->fail_code, "%s: device unplugged or failed (ENODEV)",
                                src->spec);
     }
-    sleep_ms(2);
+    mtcam_sleep_ms(2);
     memset(c->frame.data, 0x40, (size_t)c->frame.stride * (size_t)c->frame.height);
     c->frame.seq = c->seq++;
     c->frame.timestamp_ns = mtcam_now_ns();
@@ -221,7 +214,7 @@ static int reopen_after_unplug(void)
         CHECK(got == 0 || seq > last);
         last = seq;
         got++;
-        sleep_ms(1);
+        mtcam_sleep_ms(1);
     }
     CHECK_INT_EQ(rc, MTCNN_EEOF);
     capture_thread_stats st;
@@ -244,7 +237,7 @@ static int wait_status(capture_thread *th, const char *text, int ms, capture_thr
         capture_thread_get_stats(th, st);
         if (strstr(st->status, text))
             return 1;
-        sleep_ms(5);
+        mtcam_sleep_ms(5);
     } while (mtcam_ms_since(t0) < ms);
     return 0;
 }
@@ -358,7 +351,7 @@ static int start_stop(void)
         if (i > 0)
             CHECK_INT_EQ(capture_thread_wait(th, &f, NULL, 2000), 1);
         if (i > 1)
-            sleep_ms(50);
+            mtcam_sleep_ms(50);
         capture_thread_stop(th);
         mtcam_frame_free(&f);
     }

@@ -1,5 +1,5 @@
 /* test-base.c - the shared helpers of engine/base that several parts lean on: whole-file
- * reading with a limit, the executable's folder, deadlines for timed waits. */
+ * reading with a limit, the executable's folder, deadlines for timed waits, sleeping. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +73,27 @@ static int deadline(void)
     return 0;
 }
 
+static int sleep_whole(void)
+{
+    int64_t t0 = mtcam_now_ns();
+    mtcam_sleep_ms(30);
+    double ms = mtcam_ms_since(t0);
+    CHECK_MSG(ms >= 30, "a 30 ms sleep took %.2f ms", ms);
+    t0 = mtcam_now_ns();
+    mtcam_sleep_ns(0);
+    mtcam_sleep_ns(-5);
+    ms = mtcam_ms_since(t0);
+    CHECK_MSG(ms < 50, "sleeping no time took %.2f ms", ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
         {"read_file_limits", read_file_limits},
         {"exe_dir", exe_dir},
         {"deadline", deadline},
+        {"sleep_whole", sleep_whole},
         {NULL, NULL},
     };
     return check_main(argc, argv, cases);

@@ -65,13 +65,6 @@ static void report(const char *verdict, const char *name, const char *fmt, ...)
         failures++;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 static int xioctl(int fd, unsigned long req, void *arg)
 {
     int r;
@@ -554,7 +547,7 @@ static int wait_state(capture_thread *th, const char *text, int ms, capture_thre
         capture_thread_get_stats(th, st);
         if (strstr(st->status, text))
             return 1;
-        sleep_ms(20);
+        mtcam_sleep_ms(20);
     } while (mtcam_ms_since(t0) < ms);
     return 0;
 }

@@ -28,12 +28,6 @@ static void fill(mtcam_frame *f, int k)
     f->seq = (uint64_t)k;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int test_records_every_frame(void)
 {
     if (!probe_have_ffprobe())
@@ -50,7 +44,7 @@ static int test_records_every_frame(void)
     for (int i = 0; i < 30; i++) {
         fill(&f, i);
         CHECK_INT_EQ(record_push(r, &f), 1);
-        sleep_ms(2);
+        mtcam_sleep_ms(2);
     }
     record_status st;
     record_get_status(r, &st);
@@ -139,7 +133,7 @@ static int test_write_error_stops_cleanly(void)
         for (int i = 0; i < 2000 && rc >= 0; i++) {
             fill(&f, i);
             rc = record_push(r, &f);
-            sleep_ms(1);
+            mtcam_sleep_ms(1);
         }
         record_status st;
         record_get_status(r, &st);
