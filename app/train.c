@@ -1,6 +1,7 @@
 /* mtcam-train - trains the project's MTCNN model: samples from the annotated images, P-Net,
  * mined R-Net and O-Net samples, the three fits and the model file (docs/training.md). */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ typedef struct opts {
     int epochs[3];
     float lr;
     long samples_per_epoch[3];
+    float shift[3];
 } opts;
 
 static const char *stage_names[3] = {"pnet", "rnet", "onet"};
@@ -49,7 +51,9 @@ static void usage(FILE *f)
             "                   (default 0,80000,30000)\n"
             "  --images N       use only the first N training images (0 = all)\n"
             "  --mtfl N         use only the first N landmark images (0 = all)\n"
-            "  --resume         continue a fit from its checkpoint\n",
+            "  --resume         continue a fit from its checkpoint\n"
+            "  --shift P,R,O    export: add these to the face logits of the three nets\n"
+            "                   (calibrates where the default thresholds operate; default 0)\n",
             MTCAM_DEFAULT_DATA_DIR);
 }
 
@@ -203,9 +207,12 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
      * from stage 2 on); MTFL: landmark faces plus a few positives and parts. */
     /* Caltech's eye points become landmark faces for O-Net, the net whose landmarks are
      * used (P-Net and R-Net learn landmarks from MTFL only). */
+    /* O-Net's landmark crops are jittered more (shift 12%, side 0.76-1.24): its input boxes
+     * come from R-Net's regression, not from the annotation. */
+    const float jit = stage == 2 ? 0.12f : 0.05f;
     mtt_cut_counts cc = {stage == 0 ? 24 : 4, stage == 0 ? 4 : 2, stage == 0 ? 6 : 5,
-                         stage == 0 ? 6 : 4, stage == 2 ? 3 : 0, 12};
-    mtt_cut_counts cm = {0, 0, 1, 1, stage == 2 ? 4 : 3, 12};
+                         stage == 0 ? 6 : 4, stage == 2 ? 3 : 0, 12, jit};
+    mtt_cut_counts cm = {0, 0, 1, 1, stage == 2 ? 4 : 3, 12, jit};
     rc = generate(o, &cal, (size_t)o->images, sides[stage], &cc, model, stage, 30, 0, &set);
     if (rc == 0)
         rc = generate(o, &mtfl, (size_t)o->mtfl, sides[stage], &cm, NULL, 0, 0, 1000000, &set);
@@ -305,6 +312,8 @@ static int cmd_export(const opts *o, const char *out)
     mtt_net nets[3];
     memset(nets, 0, sizeof nets);
     int rc = load_nets(o, nets, 3);
+    for (int s = 0; s < 3 && rc == 0; s++)
+        mtt_net_shift_face_logit(&nets[s], o->shift[s]);
     if (rc == 0)
         rc = mtt_export_model(out, &nets[0], &nets[1], &nets[2]);
     for (int s = 0; s < 3; s++)
@@ -341,7 +350,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     opts o = {MTCAM_DEFAULT_DATA_DIR, "train-work", NULL, NULL, NULL, -1, 1, 7, 2, 128, 0, 0, 0,
-              {10, 5, 4}, 1e-3f, {0, 80000, 30000}};
+              {10, 5, 4}, 1e-3f, {0, 80000, 30000}, {0, 0, 0}};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
@@ -392,6 +401,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, PROG ": --samples-per-epoch: '%s' is not N or P,R,O\n", v);
                 return 2;
             }
+        } else if (strcmp(a, "--shift") == 0) {
+            float f[3];
+            if (sscanf(v, "%f,%f,%f", &f[0], &f[1], &f[2]) != 3 || !(fabsf(f[0]) <= 10) ||
+                !(fabsf(f[1]) <= 10) || !(fabsf(f[2]) <= 10)) {
+                fprintf(stderr, PROG ": --shift: '%s' is not P,R,O in -10..10\n", v);
+                return 2;
+            }
+            memcpy(o.shift, f, sizeof f);
         } else if (strcmp(a, "--lr") == 0) {
             char *end;
             o.lr = strtof(v, &end);

@@ -93,10 +93,13 @@ int mtt_cut_samples(mtt_sample_set *s, const mtcnn_image *img, const mtt_face *f
         const float fw = f->box[2] - f->box[0] + 1, fh = f->box[3] - f->box[1] + 1;
         const float fs = fw > fh ? fw : fh;
         if (f->has_lm) {
+            /* The detector hands O-Net boxes that are off by more than a few percent:
+             * landmark crops jittered as much teach it to place points from such boxes. */
+            const double j = c->lmk_jitter > 0 ? c->lmk_jitter : 0.05;
             for (int got = 0, tries = 0; got < c->lmk && tries < 10 * c->lmk; tries++) {
-                const int side = (int)lrint(fs * mtt_rng_range(rng, 0.9, 1.1));
-                const double cx = f->box[0] + 0.5 * (fw - 1) + fw * mtt_rng_range(rng, -0.05, 0.05);
-                const double cy = f->box[1] + 0.5 * (fh - 1) + fh * mtt_rng_range(rng, -0.05, 0.05);
+                const int side = (int)lrint(fs * mtt_rng_range(rng, 1 - 2 * j, 1 + 2 * j));
+                const double cx = f->box[0] + 0.5 * (fw - 1) + fw * mtt_rng_range(rng, -j, j);
+                const double cy = f->box[1] + 0.5 * (fh - 1) + fh * mtt_rng_range(rng, -j, j);
                 const int x0 = (int)lrint(cx - 0.5 * (side - 1)), y0 = (int)lrint(cy - 0.5 * (side - 1));
                 square(crop, x0, y0, side);
                 if (side < 8 || mtt_iou(crop, f->box) <= MTT_POS_IOU)

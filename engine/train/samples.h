@@ -92,6 +92,8 @@ typedef struct mtt_cut_counts {
     int part;        /* part-face attempts per face */
     int lmk;         /* landmark crops per face with landmarks */
     int min_face;    /* smallest face side used for positives / parts (pixels) */
+    float lmk_jitter; /* landmark crops: shift up to +-j of the side, side 1 +- 2j (0: 0.05);
+                        IoU > 0.65 with the face is kept in any case */
 } mtt_cut_counts;
 
 /* Cuts samples around annotated faces and at random. Faces with has_lm give landmark

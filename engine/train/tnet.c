@@ -304,3 +304,9 @@ void mtt_net_tensors(const mtt_net *net, const float **tensors)
         if (net->params[i].tensor >= 0)
             tensors[net->params[i].tensor] = net->w + net->params[i].off;
 }
+
+void mtt_net_shift_face_logit(mtt_net *net, float delta)
+{
+    const mtt_layer *cls = &net->layers[net->n_trunk];
+    net->w[net->params[cls->pb].off + 1] += delta;
+}

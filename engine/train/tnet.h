@@ -78,6 +78,11 @@ void mtt_net_forward(const mtt_net *net, const mtk_table *k, const float *in, fl
 void mtt_net_backward(const mtt_net *net, const float *act, const float dout[MTT_OUTPUTS],
                       float *grad, float *scratch);
 
+/* Adds `delta` to the face logit of the classification head (its bias): the face probability
+ * p becomes sigmoid(logit(p) + delta) for every input. Moves the operating point a fixed
+ * detector threshold lands on (calibration at export; the checkpoint is not changed). */
+void mtt_net_shift_face_logit(mtt_net *net, float delta);
+
 /* The arch.h tensor of each trained parameter that the model keeps, for export:
  * tensors[id] = pointer into net->w. Training-only tensors are left out. */
 void mtt_net_tensors(const mtt_net *net, const float **tensors);

@@ -240,6 +240,13 @@ static int test_export(void)
         }
         const double p = 1.0 / (1.0 + exp((double)out[0] - out[1]));
         CHECK_NEAR(eng[0], p, 1e-5);
+        /* A logit shift moves the probability exactly by that much in logit terms. */
+        mtt_net_shift_face_logit(&nets[st], 1.5f);
+        float shifted[MTT_OUTPUTS];
+        mtt_net_forward(net, k, in, act, shifted, NULL);
+        mtt_net_shift_face_logit(&nets[st], -1.5f);
+        CHECK_NEAR(shifted[1] - shifted[0], out[1] - out[0] + 1.5, 1e-5);
+        CHECK_NEAR(shifted[0], out[0], 0);
         for (int j = 1; j < n_out; j++)
             CHECK_NEAR(eng[j], out[MTT_OUT_BOX + j - 1], 1e-5);
         free(in);
