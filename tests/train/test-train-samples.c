@@ -152,7 +152,7 @@ static int test_cut(void)
     mtt_samples_init(&s, 24);
     mtt_rng r;
     mtt_rng_seed(&r, 3);
-    const mtt_cut_counts c = {20, 3, 5, 5, 4, 12};
+    const mtt_cut_counts c = {20, 3, 5, 5, 4, 12, 0.12f};
     CHECK_INT_EQ(mtt_cut_samples(&s, &img, faces, 2, &c, &r), 0);
     size_t n[MTT_KINDS];
     mtt_samples_count(&s, n);
