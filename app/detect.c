@@ -43,6 +43,8 @@ static const char usage_text[] =
     "  --stages 1|2|3       run the cascade up to this net (default 3)\n"
     "  --threads N          images processed in parallel (1 .. 64; default 1)\n"
     "  --bgr                feed the image with R and B swapped, as peers using OpenCV's BGR do\n"
+    "  --landmarks WHICH    onet (default), mirror (average with a mirrored O-Net pass) or\n"
+    "                       lnet (refine with the L-Net of the model, det4)\n"
     "  --draw DIR           also write each image with the detections as DIR/<name>.png\n"
     "  -h, --help           this text\n"
     "\n"
@@ -90,7 +92,8 @@ static int parse_args(int argc, char **argv, detect_args *a)
         }
         /* Options with a value: "--name value" or "--name=value". */
         static const char *const with_value[] = {
-            "--model", "--min-face", "--factor", "--thresholds", "--stages", "--threads", "--draw"};
+            "--model",   "--min-face", "--factor",   "--thresholds",
+            "--stages", "--threads",  "--draw",     "--landmarks"};
         const char *name = NULL, *value = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t len = strlen(with_value[k]);
@@ -128,6 +131,12 @@ static int parse_args(int argc, char **argv, detect_args *a)
                 return app_usage_error(PROG,
                                        "--thresholds '%s': expected three numbers in [0, 1] "
                                        "separated by commas, e.g. 0.6,0.7,0.7",
+                                       value);
+        } else if (!strcmp(name, "--landmarks")) {
+            a->opt.mirror_landmarks = !strcmp(value, "mirror");
+            a->opt.refine_landmarks = !strcmp(value, "lnet");
+            if (strcmp(value, "onet") && !a->opt.mirror_landmarks && !a->opt.refine_landmarks)
+                return app_usage_error(PROG, "--landmarks '%s': expected onet, mirror or lnet",
                                        value);
         } else if (!strcmp(name, "--stages")) {
             if (app_parse_int(value, 1, 3, &a->opt.stages))
@@ -518,6 +527,14 @@ int main(int argc, char **argv)
     mtcnn_model *model = NULL;
     if (app_model_load(a.model, &model)) {
         fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+        free(a.images);
+        return 1;
+    }
+    if (a.opt.refine_landmarks && !mtcnn_model_has_lnet(model)) {
+        /* Asked for, it must happen: silently giving O-Net's points would mislead. */
+        fprintf(stderr, PROG ": --landmarks lnet: the model has no L-Net (convert det4 with "
+                        "mtcam-convert to get one)\n");
+        mtcnn_model_free(model);
         free(a.images);
         return 1;
     }

@@ -26,6 +26,8 @@ usage)
     run_expect 2 --thresholds 0.6,0.7,1.5 "$img"
     run_expect 2 --min-face 5 "$img"
     grep -q "12" "$tmp/err" || fail "the --min-face error does not give the limit"
+    run_expect 2 --landmarks eyes "$img"
+    grep -q "onet, mirror or lnet" "$tmp/err" || fail "the --landmarks error does not list the choices"
     run_expect 2 --min-face abc "$img"
     run_expect 2 --factor 1.5 "$img"
     run_expect 2 --factor 0 "$img"
@@ -86,6 +88,33 @@ EOF
             pngcheck -q "$tmp/drawn/deep/$f.png" >/dev/null || fail "pngcheck rejects $f.png"
         fi
     done
+    # --landmarks: the mirrored O-Net pass and L-Net move the points a little, never the boxes;
+    # L-Net asked of a model without it is an error, not O-Net's points passed off as L-Net's.
+    face=$(dirname "$0")/../../assets/demo/grace-hopper.jpg
+    for how in onet mirror lnet; do
+        "$detect" --model "$model" --landmarks $how "$face" >"$tmp/lm-$how" || fail "--landmarks $how"
+    done
+    python3 - "$tmp/lm-onet" "$tmp/lm-mirror" "$tmp/lm-lnet" <<'EOF' || fail "--landmarks output"
+import json, sys
+base, *others = [json.loads(open(p).read()) for p in sys.argv[1:]]
+assert len(base["faces"]) >= 1, base
+for o in others:
+    assert len(o["faces"]) == len(base["faces"])
+    moved = 0
+    for a, b in zip(base["faces"], o["faces"]):
+        assert a["box"] == b["box"] and a["score"] == b["score"], (a, b)
+        w = a["box"][2] - a["box"][0]
+        for p, q in zip(a["landmarks"], b["landmarks"]):
+            d = max(abs(p[0] - q[0]), abs(p[1] - q[1]))
+            assert d <= 0.1 * w, (p, q, w)
+            moved += d
+    assert moved > 0.5, "the landmarks did not move"
+EOF
+    no_lnet=$(dirname "$0")/../../models/mtcam.mtcnn
+    if [ -f "$no_lnet" ]; then
+        run_expect 1 --model "$no_lnet" --landmarks lnet "$face"
+        grep -q "no L-Net" "$tmp/err" || fail "--landmarks lnet without L-Net: $(cat "$tmp/err")"
+    fi
     # A --draw folder that cannot be made is an error before any work.
     touch "$tmp/file"
     run_expect 1 --model "$model" --draw "$tmp/file/sub" "$data/rgb.ppm"
