@@ -25,6 +25,7 @@ typedef struct opts {
     float lr;
     long samples_per_epoch[3];
     float shift[3];
+    float eye_shift[2];
 } opts;
 
 static const char *stage_names[3] = {"pnet", "rnet", "onet"};
@@ -53,7 +54,9 @@ static void usage(FILE *f)
             "  --mtfl N         use only the first N landmark images (0 = all)\n"
             "  --resume         continue a fit from its checkpoint\n"
             "  --shift P,R,O    export: add these to the face logits of the three nets\n"
-            "                   (calibrates where the default thresholds operate; default 0)\n",
+            "                   (calibrates where the default thresholds operate; default 0)\n"
+            "  --eye-shift DX,DY export: move O-Net's eye landmarks by this fraction of the box\n"
+            "                   (aligns them with an annotation convention; default 0)\n",
             MTCAM_DEFAULT_DATA_DIR);
 }
 
@@ -315,6 +318,8 @@ static int cmd_export(const opts *o, const char *out)
     for (int s = 0; s < 3 && rc == 0; s++)
         mtt_net_shift_face_logit(&nets[s], o->shift[s]);
     if (rc == 0)
+        mtt_net_shift_landmarks(&nets[2], 3u, o->eye_shift[0], o->eye_shift[1]);
+    if (rc == 0)
         rc = mtt_export_model(out, &nets[0], &nets[1], &nets[2]);
     for (int s = 0; s < 3; s++)
         mtt_net_free(&nets[s]);
@@ -350,7 +355,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     opts o = {MTCAM_DEFAULT_DATA_DIR, "train-work", NULL, NULL, NULL, -1, 1, 7, 2, 128, 0, 0, 0,
-              {10, 5, 4}, 1e-3f, {0, 80000, 30000}, {0, 0, 0}};
+              {10, 5, 4}, 1e-3f, {0, 80000, 30000}, {0, 0, 0}, {0, 0}};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
@@ -409,6 +414,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             memcpy(o.shift, f, sizeof f);
+        } else if (strcmp(a, "--eye-shift") == 0) {
+            float f[2];
+            if (sscanf(v, "%f,%f", &f[0], &f[1]) != 2 || !(fabsf(f[0]) <= 0.5f) ||
+                !(fabsf(f[1]) <= 0.5f)) {
+                fprintf(stderr, PROG ": --eye-shift: '%s' is not DX,DY in -0.5..0.5\n", v);
+                return 2;
+            }
+            memcpy(o.eye_shift, f, sizeof f);
         } else if (strcmp(a, "--lr") == 0) {
             char *end;
             o.lr = strtof(v, &end);

@@ -310,3 +310,14 @@ void mtt_net_shift_face_logit(mtt_net *net, float delta)
     const mtt_layer *cls = &net->layers[net->n_trunk];
     net->w[net->params[cls->pb].off + 1] += delta;
 }
+
+void mtt_net_shift_landmarks(mtt_net *net, unsigned mask, float dx, float dy)
+{
+    const mtt_layer *lm = &net->layers[net->n_trunk + 2];
+    float *bias = net->w + net->params[lm->pb].off;
+    for (int p = 0; p < 5; p++)
+        if (mask & (1u << p)) {
+            bias[p] += dx;
+            bias[5 + p] += dy;
+        }
+}

@@ -83,6 +83,11 @@ void mtt_net_backward(const mtt_net *net, const float *act, const float dout[MTT
  * detector threshold lands on (calibration at export; the checkpoint is not changed). */
 void mtt_net_shift_face_logit(mtt_net *net, float delta);
 
+/* Adds dx to the x outputs and dy to the y outputs of the landmark head for the points whose
+ * mask bit is set (bit p = point p: 1 left eye, 2 right eye, 4 nose, 8 and 16 mouth corners),
+ * in fractions of the box: moves those landmarks by a fixed offset (calibration at export). */
+void mtt_net_shift_landmarks(mtt_net *net, unsigned mask, float dx, float dy);
+
 /* The arch.h tensor of each trained parameter that the model keeps, for export:
  * tensors[id] = pointer into net->w. Training-only tensors are left out. */
 void mtt_net_tensors(const mtt_net *net, const float **tensors);

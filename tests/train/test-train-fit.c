@@ -247,6 +247,15 @@ static int test_export(void)
         mtt_net_shift_face_logit(&nets[st], -1.5f);
         CHECK_NEAR(shifted[1] - shifted[0], out[1] - out[0] + 1.5, 1e-5);
         CHECK_NEAR(shifted[0], out[0], 0);
+        /* A landmark shift moves exactly the masked points (the eyes here). */
+        mtt_net_shift_landmarks(&nets[st], 3u, 0.02f, -0.01f);
+        mtt_net_forward(net, k, in, act, shifted, NULL);
+        mtt_net_shift_landmarks(&nets[st], 3u, -0.02f, 0.01f);
+        for (int q = 0; q < 5; q++) {
+            CHECK_NEAR(shifted[MTT_OUT_LM + q], out[MTT_OUT_LM + q] + (q < 2 ? 0.02 : 0), 1e-6);
+            CHECK_NEAR(shifted[MTT_OUT_LM + 5 + q], out[MTT_OUT_LM + 5 + q] - (q < 2 ? 0.01 : 0),
+                       1e-6);
+        }
         for (int j = 1; j < n_out; j++)
             CHECK_NEAR(eng[j], out[MTT_OUT_BOX + j - 1], 1e-5);
         free(in);
