@@ -26,8 +26,9 @@ int app_model_path(const char *requested, char *buf, size_t size)
     char dir[4096];
     if (mtcam_exe_dir(dir, sizeof dir) == 0) {
         for (int up = 0; up < 3; up++) {
-            snprintf(buf, size, "%s/models/" MTCAM_MODEL_FILE, dir);
-            if (readable(buf))
+            /* A path cut short by `size` is simply not found (and never used). */
+            if (snprintf(buf, size, "%s/models/" MTCAM_MODEL_FILE, dir) < (int)size &&
+                readable(buf))
                 return 0;
             char *slash = strrchr(dir, '/');
             if (!slash)

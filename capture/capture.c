@@ -251,7 +251,7 @@ int capture__playback_read(capture_source *src, capture_playback *pb, capture_de
         }
         pb->pending = 1;
     }
-    int64_t ts;
+    int64_t ts = 0; /* set by the wait whenever it returns 0 */
     int rc = capture__pacer_wait(&pb->pacer, pb->slot, timeout_ms, &ts);
     if (rc)
         return rc;
