@@ -6,7 +6,6 @@ add_library(mtcam_eval STATIC
   eval-read-text.c
   eval-read-xml.c
   eval-match.c
-  eval-fddb.c
   eval-metrics.c
   eval-score.c
   eval-svg.c
