@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "eval-fddb.h"
 #include "eval-report-util.h"
 
 const char *const eval_point_names[5] = {"left eye", "right eye", "nose", "left mouth",
@@ -299,6 +300,10 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
                 json_num(out, eval_ced_at(r->nme_sorted, (size_t)r->n_lm, 0.005 * k + 1e-12));
             }
             fprintf(out, "]}}");
+        }
+        if (rep->models[m].fddb) {
+            fprintf(out, ",\n     ");
+            eval_fddb_json(out, rep->models[m].fddb);
         }
         fprintf(out, ",\n     \"speed\": {\"median_ms\": ");
         json_num(out, r->ms_median);

@@ -13,6 +13,7 @@ typedef struct eval_report_model {
     const char *label;
     const char *path;
     const eval_result *result;
+    const struct eval_fddb_roc *fddb; /* FDDB's official ROC (eval-fddb.h), or NULL */
 } eval_report_model;
 
 typedef struct eval_report {

@@ -145,6 +145,7 @@ EOF
     run_expect 0 --dataset wider --root "$dlib" --list "$tmp/wider_gt.txt" --model "$model" --json "$tmp/wider.json" --quiet
     run_expect 0 --dataset fddb --root "$dlib" --list "$tmp/fold.txt" --model "$model" --json "$tmp/fddb.json" --html "$tmp/fddb.html" --quiet
     grep -q "FDDB continuous score" "$tmp/out" || fail "no FDDB continuous score in the summary"
+    grep -q "FDDB official ROC" "$tmp/out" || fail "no FDDB official ROC in the summary"
     python3 - "$tmp" <<'EOF' || fail "WIDER/FDDB figures"
 import json, sys
 t = sys.argv[1]
@@ -157,6 +158,20 @@ for k in ("recall", "ap", "tp", "mean_overlap"):
     assert w[k] == d[k], (k, w[k], d[k])
 assert d["recall"] == 1.0
 assert f["recall"] == 1.0 and 0.6 < f["continuous_score"] < 0.9, f
+# FDDB's official ROC: all 25 faces found (the PR figures above find them all), the points
+# ordered (false positives grow as the threshold falls), and the TPR at 1000 false positives
+# the best TPR of the curve (this run has far fewer).
+o = json.load(open(t + "/fddb.json"))["models"][0]["fddb_official"]
+assert o["faces"] == 25, o["faces"]
+roc = o["roc"]
+n = len(roc["fp"])
+assert n > 0 and n == len(roc["score"]) == len(roc["tpr_discrete"]) == len(roc["tpr_continuous"])
+assert all(roc["score"][k] > roc["score"][k + 1] for k in range(n - 1))
+assert all(roc["fp"][k] <= roc["fp"][k + 1] for k in range(n - 1)) and roc["fp"][-1] < 500
+assert all(0 <= v <= 1 for v in roc["tpr_discrete"] + roc["tpr_continuous"])
+assert o["tpr_discrete_at_fp"]["1000"] == 1.0, o["tpr_discrete_at_fp"]
+assert abs(o["tpr_continuous_at_fp"]["1000"] - max(roc["tpr_continuous"])) < 1e-6
+assert 0.6 < o["tpr_continuous_at_fp"]["1000"] < 0.95, o["tpr_continuous_at_fp"]
 EOF
     ;;
 *)

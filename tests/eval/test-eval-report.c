@@ -123,8 +123,8 @@ static int build(eval_result *ra, eval_result *rb, eval_settings *s, eval_report
     rep->factor = 0.709f;
     rep->threads = 1;
     rep->n_models = 2;
-    rep->models[0] = (eval_report_model){"model A", "a.mtcnn", ra};
-    rep->models[1] = (eval_report_model){"model <B>", "b.mtcnn", rb};
+    rep->models[0] = (eval_report_model){"model A", "a.mtcnn", ra, NULL};
+    rep->models[1] = (eval_report_model){"model <B>", "b.mtcnn", rb, NULL};
     return 0;
 }
 
