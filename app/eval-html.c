@@ -2,8 +2,10 @@
  * with a summary table, PR curves overall and by face size, recall and AP by size, the
  * landmark error distribution and per-point errors, and timing. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "eval-fddb.h"
 #include "eval-report-util.h"
 #include "eval-report.h"
 #include "eval-svg.h"
@@ -293,6 +295,55 @@ static void method_notes(FILE *out, const eval_report *rep)
                  "</ul>\n");
 }
 
+/* FDDB's official ROC (eval-fddb.h): TPR against the number of false positives, discrete
+ * solid and continuous dashed, up to the 2000 false positives FDDB's figures quote. */
+static void fddb_roc_chart(FILE *out, const eval_report *rep)
+{
+    svg_series series[2 * EVAL_MAX_MODELS];
+    char labels[2 * EVAL_MAX_MODELS][160];
+    double *buf[EVAL_MAX_MODELS] = {0};
+    int n_series = 0;
+    long max_fp = 10;
+    for (int m = 0; m < rep->n_models; m++) {
+        const eval_fddb_roc *roc = rep->models[m].fddb;
+        if (roc && roc->n && roc->fp[roc->n - 1] > max_fp)
+            max_fp = roc->fp[roc->n - 1];
+    }
+    max_fp = max_fp < 2000 ? max_fp : 2000;
+    /* A tick of 1, 2 or 5 x 10^k giving at most 10 intervals. */
+    double tick = pow(10.0, floor(log10((double)max_fp / 10.0)));
+    tick *= (double)max_fp / tick <= 10 ? 1 : (double)max_fp / (2 * tick) <= 10 ? 2 : 5;
+    for (int m = 0; m < rep->n_models; m++) {
+        const eval_fddb_roc *roc = rep->models[m].fddb;
+        if (!roc || !roc->n || !(buf[m] = malloc(3 * roc->n * sizeof *buf[m])))
+            continue; /* no curve rather than no report when memory runs out */
+        double *x = buf[m], *yd = x + roc->n, *yc = yd + roc->n;
+        double nf = roc->n_faces ? (double)roc->n_faces : 1.0;
+        for (size_t k = 0; k < roc->n; k++) {
+            x[k] = (double)roc->fp[k];
+            yd[k] = roc->tp_disc[k] / nf;
+            yc[k] = roc->tp_cont[k] / nf;
+        }
+        for (int c = 0; c < 2; c++) {
+            snprintf(labels[n_series], sizeof labels[n_series], "%s, %s (TPR %.3f at 1000 FP)",
+                     rep->models[m].label, c ? "continuous" : "discrete",
+                     eval_fddb_tpr_at(roc, 1000, c));
+            series[n_series] = (svg_series){.label = labels[n_series], .color = palette[m],
+                                            .x = x, .y = c ? yc : yd, .n = roc->n,
+                                            .dashed = c, .mark_x = NAN, .mark_y = NAN};
+            n_series++;
+        }
+    }
+    svg_chart ch = {.title = "FDDB official ROC (Hungarian matching, no face ignored)",
+                    .xlabel = "false positives", .ylabel = "true positive rate", .xmin = 0,
+                    .xmax = ceil((double)max_fp / tick) * tick, .ymin = 0, .ymax = 1,
+                    .xtick = tick, .ytick = 0.1, .width = 600, .height = 440,
+                    .legend_right = 1};
+    svg_line_chart(out, &ch, series, n_series);
+    for (int m = 0; m < rep->n_models; m++)
+        free(buf[m]);
+}
+
 void eval_report_html_write(FILE *out, const eval_report *rep)
 {
     const eval_settings *s = rep->settings;
@@ -341,6 +392,11 @@ void eval_report_html_write(FILE *out, const eval_report *rep)
         if (r0->buckets[b].n_faces > 0)
             pr_chart(out, rep, b, 0, 600, 400);
     fprintf(out, "</div>\n");
+    if (rep->models[0].fddb) {
+        fprintf(out, "<h3>FDDB's official ROC</h3>\n<div class=\"charts\">\n");
+        fddb_roc_chart(out, rep);
+        fprintf(out, "</div>\n");
+    }
     if (s->landmark_mask) {
         fprintf(out, "<h2>Landmarks</h2>\n<div class=\"charts\">\n");
         ced_chart(out, rep);

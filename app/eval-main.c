@@ -12,6 +12,7 @@
 #include "eval-report.h"
 #include "eval-run.h"
 #include "eval-score.h"
+#include "eval-wider-subset.h"
 #include "model-path.h"
 #include "mtcnn.h"
 
@@ -33,6 +34,8 @@ typedef struct args {
     float width_range[2]; /* <0: the default */
     const char *json, *html;
     int threads, quiet;
+    int wider_subset;        /* official easy/medium/hard AP (-1: none) */
+    const char *wider_split; /* folder of the .mat files */
 } args;
 
 static void usage(FILE *out)
@@ -55,7 +58,11 @@ static void usage(FILE *out)
             "  --json FILE          write the figures as JSON\n"
             "  --html FILE          write an HTML report with the plots\n"
             "  --threads N          images evaluated in parallel (default 1)\n"
-            "  --quiet              no progress on stderr\n");
+            "  --quiet              no progress on stderr\n"
+            "  --wider-subset S     WIDER: also the official easy|medium|hard AP (needs the\n"
+            "                       split's .mat files)\n"
+            "  --wider-split DIR    folder of wider_face_val.mat and wider_<S>_val.mat\n"
+            "                       (default ROOT/../wider_face_split)\n");
 }
 
 static int bad_flag(const char *flag, const char *why, const char *value)
@@ -80,6 +87,7 @@ static int parse_args(int argc, char **argv, args *a)
     a->overlap = -1;
     a->width_range[0] = a->width_range[1] = -1;
     a->threads = 1;
+    a->wider_subset = -1;
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i];
         if (strcmp(f, "-h") == 0 || strcmp(f, "--help") == 0) {
@@ -147,6 +155,11 @@ static int parse_args(int argc, char **argv, args *a)
             a->json = v;
         } else if (strcmp(f, "--html") == 0) {
             a->html = v;
+        } else if (strcmp(f, "--wider-subset") == 0) {
+            if ((a->wider_subset = eval_wider_subset_parse(v)) < 0)
+                return bad_flag(f, "expected easy, medium or hard, got", v);
+        } else if (strcmp(f, "--wider-split") == 0) {
+            a->wider_split = v;
         } else if (strcmp(f, "--threads") == 0) {
             if (app_parse_int(v, 1, 256, &a->threads))
                 return bad_flag(f, "expected 1..256, got", v);
@@ -162,6 +175,11 @@ static int parse_args(int argc, char **argv, args *a)
         return bad_flag("--label", "more labels than models", NULL);
     if (a->sweep > a->thresholds[2])
         return bad_flag("--sweep-threshold", "must not be above the O-Net threshold", NULL);
+    if ((a->wider_subset >= 0 || a->wider_split) && a->format != EVAL_WIDER)
+        return bad_flag(a->wider_subset >= 0 ? "--wider-subset" : "--wider-split",
+                        "needs --dataset wider", NULL);
+    if (a->wider_split && a->wider_subset < 0)
+        return bad_flag("--wider-split", "needs --wider-subset", NULL);
     return 0;
 }
 
@@ -211,6 +229,8 @@ int main(int argc, char **argv)
     eval_result results[EVAL_MAX_MODELS];
     eval_fddb_roc fddb[EVAL_MAX_MODELS] = {{0}}; /* FDDB's official ROC (--dataset fddb) */
     int n_results = 0;
+    eval_wider_split *wsplit = NULL; /* --wider-subset */
+    eval_wider_result *wider = NULL;
     char model_paths[EVAL_MAX_MODELS][4096], labels[EVAL_MAX_MODELS][256];
     mtcnn_model *model = NULL;
 
@@ -238,6 +258,22 @@ int main(int argc, char **argv)
     if (ds.n_images == 0) {
         fprintf(stderr, PROG ": %s: the data set lists no images\n", a.root);
         goto done;
+    }
+
+    if (a.wider_subset >= 0) {
+        char split_dir[4096];
+        snprintf(split_dir, sizeof split_dir, "%s", a.wider_split ? a.wider_split : a.root);
+        if (!a.wider_split)
+            snprintf(split_dir, sizeof split_dir, "%s/../wider_face_split", a.root);
+        wider = calloc(EVAL_MAX_MODELS, sizeof *wider);
+        if (!wider) {
+            fprintf(stderr, PROG ": out of memory\n");
+            goto done;
+        }
+        if (eval_wider_split_read(split_dir, a.wider_subset, &ds, &wsplit)) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
     }
 
     eval_settings settings;
@@ -289,6 +325,10 @@ int main(int argc, char **argv)
             goto done;
         }
         n_results++;
+        if (wsplit && eval_wider_split_score(wsplit, &ds, dets[m], &wider[m])) {
+            fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
+            goto done;
+        }
         if (a.format == EVAL_FDDB && eval_fddb_roc_build(&ds, dets[m], &fddb[m])) {
             fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
             goto done;
@@ -304,6 +344,8 @@ int main(int argc, char **argv)
         rep.models[m] = (eval_report_model){labels[m], model_paths[m], &results[m],
                                             a.format == EVAL_FDDB ? &fddb[m] : NULL};
     eval_report_text(stdout, &rep);
+    for (int m = 0; wsplit && m < n_models; m++)
+        eval_wider_split_text(stdout, wsplit, labels[m], &wider[m]);
     for (int m = 0; m < n_models && a.format == EVAL_FDDB; m++)
         eval_fddb_text(stdout, labels[m], &fddb[m]);
     fflush(stdout);
@@ -318,6 +360,8 @@ int main(int argc, char **argv)
     exit_code = 0;
 done:
     mtcnn_model_free(model);
+    eval_wider_split_free(wsplit);
+    free(wider);
     for (int m = 0; m < n_results; m++)
         eval_result_free(&results[m]);
     for (int m = 0; m < EVAL_MAX_MODELS; m++)

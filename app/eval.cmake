@@ -14,7 +14,8 @@ add_library(mtcam_eval STATIC
   eval-html.c
   eval-run.c
   eval-mat.c
-  eval-wider-official.c)
+  eval-wider-official.c
+  eval-wider-subset.c)
 target_include_directories(mtcam_eval PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(mtcam_eval PUBLIC mtcnn mtcam_base mtcam_capture
   PRIVATE Threads::Threads m z)

@@ -146,6 +146,16 @@ EOF
     run_expect 0 --dataset fddb --root "$dlib" --list "$tmp/fold.txt" --model "$model" --json "$tmp/fddb.json" --html "$tmp/fddb.html" --quiet
     grep -q "FDDB continuous score" "$tmp/out" || fail "no FDDB continuous score in the summary"
     grep -q "FDDB official ROC" "$tmp/out" || fail "no FDDB official ROC in the summary"
+    python3 - "$tmp/fddb.html" "$tmp/roc.svg" <<'EOF' || fail "no FDDB ROC chart in the HTML report"
+import re, sys
+charts = [c for c in re.findall(r'<svg .*?</svg>', open(sys.argv[1]).read(), re.S)
+          if 'FDDB official ROC' in c]
+assert len(charts) == 1 and 'false positives' in charts[0]
+open(sys.argv[2], "w").write(charts[0])
+EOF
+    if command -v rsvg-convert >/dev/null 2>&1; then
+        rsvg-convert "$tmp/roc.svg" -o "$tmp/roc.png" || fail "rsvg-convert rejects the FDDB ROC chart"
+    fi
     python3 - "$tmp" <<'EOF' || fail "WIDER/FDDB figures"
 import json, sys
 t = sys.argv[1]
