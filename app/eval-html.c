@@ -7,6 +7,7 @@
 
 #include "eval-fddb.h"
 #include "eval-report-util.h"
+#include "eval-wider-subset.h"
 #include "eval-report.h"
 #include "eval-svg.h"
 
@@ -295,6 +296,39 @@ static void method_notes(FILE *out, const eval_report *rep)
                  "</ul>\n");
 }
 
+/* WIDER's official PR curve (eval-wider-subset.h): one point per threshold 1 - k/1000 that
+ * some detection reaches. */
+static void wider_pr_chart(FILE *out, const eval_report *rep)
+{
+    svg_series series[EVAL_MAX_MODELS];
+    char labels[EVAL_MAX_MODELS][160], title[96];
+    static double x[EVAL_MAX_MODELS][EVAL_WIDER_THRESHOLDS];
+    static double y[EVAL_MAX_MODELS][EVAL_WIDER_THRESHOLDS];
+    int n_series = 0;
+    for (int m = 0; m < rep->n_models; m++) {
+        const eval_wider_result *r = rep->wider[m];
+        if (!r)
+            continue;
+        size_t n = 0;
+        for (int k = 0; k < EVAL_WIDER_THRESHOLDS; k++)
+            if (!isnan(r->precision[k])) {
+                x[m][n] = r->recall[k];
+                y[m][n++] = r->precision[k];
+            }
+        snprintf(labels[n_series], sizeof labels[n_series], "%s (AP %.3f)", rep->models[m].label,
+                 r->ap);
+        series[n_series] = (svg_series){.label = labels[n_series], .color = palette[m],
+                                        .x = x[m], .y = y[m], .n = n, .mark_x = NAN,
+                                        .mark_y = NAN};
+        n_series++;
+    }
+    snprintf(title, sizeof title, "WIDER official %s PR curve", rep->wider_subset);
+    svg_chart ch = {.title = title, .xlabel = "recall", .ylabel = "precision", .xmin = 0,
+                    .xmax = 1, .ymin = 0, .ymax = 1, .xtick = 0.1, .ytick = 0.1, .width = 600,
+                    .height = 440};
+    svg_line_chart(out, &ch, series, n_series);
+}
+
 /* FDDB's official ROC (eval-fddb.h): TPR against the number of false positives, discrete
  * solid and continuous dashed, up to the 2000 false positives FDDB's figures quote. */
 static void fddb_roc_chart(FILE *out, const eval_report *rep)
@@ -395,6 +429,12 @@ void eval_report_html_write(FILE *out, const eval_report *rep)
     if (rep->models[0].fddb) {
         fprintf(out, "<h3>FDDB's official ROC</h3>\n<div class=\"charts\">\n");
         fddb_roc_chart(out, rep);
+        fprintf(out, "</div>\n");
+    }
+    if (rep->wider[0]) {
+        fprintf(out, "<h3>WIDER's official %s AP</h3>\n<div class=\"charts\">\n",
+                rep->wider_subset);
+        wider_pr_chart(out, rep);
         fprintf(out, "</div>\n");
     }
     if (s->landmark_mask) {

@@ -343,6 +343,10 @@ int main(int argc, char **argv)
     for (int m = 0; m < n_models; m++)
         rep.models[m] = (eval_report_model){labels[m], model_paths[m], &results[m],
                                             a.format == EVAL_FDDB ? &fddb[m] : NULL};
+    for (int m = 0; wsplit && m < n_models; m++) {
+        rep.wider[m] = &wider[m];
+        rep.wider_subset = eval_wider_subset_name(a.wider_subset);
+    }
     eval_report_text(stdout, &rep);
     for (int m = 0; wsplit && m < n_models; m++)
         eval_wider_split_text(stdout, wsplit, labels[m], &wider[m]);

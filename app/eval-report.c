@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "eval-fddb.h"
+#include "eval-wider-subset.h"
 #include "eval-report-util.h"
 
 const char *const eval_point_names[5] = {"left eye", "right eye", "nose", "left mouth",
@@ -304,6 +305,10 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
         if (rep->models[m].fddb) {
             fprintf(out, ",\n     ");
             eval_fddb_json(out, rep->models[m].fddb);
+        }
+        if (rep->wider[m]) {
+            fprintf(out, ",\n     ");
+            eval_wider_json(out, rep->wider_subset, rep->wider[m]);
         }
         fprintf(out, ",\n     \"speed\": {\"median_ms\": ");
         json_num(out, r->ms_median);

@@ -28,6 +28,9 @@ typedef struct eval_report {
     int threads;
     int n_models;
     eval_report_model models[EVAL_MAX_MODELS];
+    /* --wider-subset: WIDER's official AP per model (eval-wider-subset.h), or NULLs */
+    const struct eval_wider_result *wider[EVAL_MAX_MODELS];
+    const char *wider_subset; /* "easy", "medium" or "hard" */
 } eval_report;
 
 /* The names of the 5 points ("left eye" ...). */

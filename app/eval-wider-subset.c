@@ -258,3 +258,22 @@ void eval_wider_split_text(FILE *f, const eval_wider_split *s, const char *label
             subset_names[s->subset], label, r->ap, r->n_faces, subset_names[s->subset],
             s->n_images, s->n_split_images);
 }
+
+void eval_wider_json(FILE *f, const char *subset, const eval_wider_result *r)
+{
+    fprintf(f, "\"wider_official\": {\"subset\": \"%s\", \"faces\": %d, \"ap\": %.6f,\n"
+               "       \"pr\": {\"threshold\": [", subset, r->n_faces, r->ap);
+    for (int k = 0; k < EVAL_WIDER_THRESHOLDS; k++)
+        fprintf(f, "%s%.3f", k ? ", " : "", 1.0 - (k + 1.0) / EVAL_WIDER_THRESHOLDS);
+    fprintf(f, "], \"recall\": [");
+    for (int k = 0; k < EVAL_WIDER_THRESHOLDS; k++)
+        fprintf(f, "%s%.6f", k ? ", " : "", r->recall[k]);
+    fprintf(f, "], \"precision\": [");
+    for (int k = 0; k < EVAL_WIDER_THRESHOLDS; k++) {
+        if (isnan(r->precision[k]))
+            fprintf(f, "%snull", k ? ", " : "");
+        else
+            fprintf(f, "%s%.6f", k ? ", " : "", r->precision[k]);
+    }
+    fprintf(f, "]}}");
+}

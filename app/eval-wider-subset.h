@@ -31,3 +31,7 @@ int eval_wider_split_score(const eval_wider_split *s, const eval_dataset *ds,
 /* One line: "WIDER official hard AP  label  0.xxx  (N faces, M images)". */
 void eval_wider_split_text(FILE *f, const eval_wider_split *s, const char *label,
                            const eval_wider_result *r);
+
+/* "wider_official": {"subset", "faces", "ap", "pr": {"threshold", "recall", "precision"}}
+ * (precision null where no detection reaches the threshold). */
+void eval_wider_json(FILE *f, const char *subset, const eval_wider_result *r);

@@ -77,7 +77,7 @@ official)
     [ -f "$model" ] || { echo "SKIP: $model not found (made by the test original_model.convert from ../shared)"; exit 77; }
     for s in hard easy medium; do
         run_expect 0 --dataset wider --root "$root" --wider-subset $s --model "$model" \
-            --label orig --json "$tmp/$s.json" --quiet
+            --label orig --json "$tmp/$s.json" --html "$tmp/$s.html" --quiet
         grep "^WIDER official $s AP" "$tmp/out" >"$tmp/$s.line" || fail "no official $s AP line: $(cat "$tmp/out")"
     done
     run_expect 0 --dataset wider --root "$root" --wider-subset hard --wider-split "$tmp/shifted" \
@@ -102,16 +102,27 @@ assert d["recall"] == 1.0, d["recall"]
 assert abs(hard - d["ap"]) < 0.02 and 0.9 < hard <= 1.0, (hard, d["ap"])
 assert easy >= hard - 1e-9 and easy <= 1.0, (easy, hard)
 assert medium == 0.0, medium
-# Every detection of this run lies on an annotated face (recall 1, AP 1 by the project's own
-# rule) and easy ignores all faces but 5: their detections must be dropped, not counted as
-# false positives, so precision stays 1 at every threshold and both APs are exactly 1.
+# This run finds every face before its first false positive (the project's own AP is 1), and
+# easy ignores all faces but 5: the detections of the 20 others, scored among the 5, must be
+# dropped, not counted as false positives, for easy's AP to be exactly 1 too.
 assert hard == 1.0 and easy == 1.0, (hard, easy)
 # One annotated face moved away: its detection becomes a false positive and it is never found:
 # recall tops at 24/25; whatever the false positive's rank, the k-th face found has precision
 # at least k/(k+1), so AP lies in [sum_k k/(k+1) / 25, 24/25] = [0.847, 0.96].
 shifted, n_shifted = line("hard", "shifted")
 assert n_shifted == 25 and 0.847 <= shifted <= 0.96, (shifted, n_shifted)
-print("shifted AP", shifted)
+# The JSON carries the same AP and the 1000-point curve; the HTML draws it.
+for s, ap in (("hard", hard), ("easy", easy), ("medium", medium)):
+    w = json.load(open(f"{t}/{s}.json"))["models"][0]["wider_official"]
+    assert w["subset"] == s and abs(w["ap"] - ap) < 1e-4, (s, w["subset"], w["ap"], ap)
+    pr = w["pr"]
+    assert len(pr["threshold"]) == len(pr["recall"]) == len(pr["precision"]) == 1000
+    assert all(pr["recall"][k] <= pr["recall"][k + 1] for k in range(999))
+    assert f"WIDER official {s} PR curve" in open(f"{t}/{s}.html").read()
+w = json.load(open(t + "/hard.json"))["models"][0]["wider_official"]["pr"]
+# At threshold 0 every detection counts: all faces found, and the low-scored false
+# positives (below every face, as AP 1 says) lower the precision.
+assert w["recall"][-1] == 1.0 and w["precision"][-1] < 1.0, (w["recall"][-1], w["precision"][-1])
 PY
     ;;
 *)
