@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "eval-test-det.h"
 #include "eval-fddb.h"
 
 static double matched_weight(const double *w, int rows, int cols, const int *m)
@@ -129,18 +130,6 @@ static eval_face circle(float cx, float cy)
     return f;
 }
 
-static eval_det box(float x0, float y0, float x1, float y1, float score)
-{
-    eval_det d;
-    memset(&d, 0, sizeof d);
-    d.box[0] = x0;
-    d.box[1] = y0;
-    d.box[2] = x1;
-    d.box[3] = y1;
-    d.score = score;
-    return d;
-}
-
 /* Image A: circles at (50,50) and (150,50); image B: a circle at (50,50). 3 faces.
  *   A 0.9  [40,61)^2 around the first: 21x21 = 441 pixels holding all 317: 317/441 (hit)
  *   A 0.8  the same shifted right by 1: loses the circle's pixel at dx = -10: 316/442;
@@ -158,9 +147,9 @@ static int roc_known(void)
     eval_face fa[2] = {circle(50, 50), circle(150, 50)}, fb[1] = {circle(50, 50)};
     eval_image imgs[2] = {{"a.jpg", fa, 2}, {"b.jpg", fb, 1}};
     eval_dataset ds = {EVAL_FDDB, imgs, 2, 2};
-    eval_det da[4] = {box(40, 40, 61, 61, 0.9f), box(41, 40, 62, 61, 0.8f),
-                      box(145, 45, 156, 56, 0.6f), box(300, 300, 340, 340, 0.3f)};
-    eval_det db[2] = {box(200, 200, 240, 240, 0.8f), box(40, 40, 61, 61, 0.7f)};
+    eval_det da[4] = {eval_test_det(40, 40, 61, 61, 0.9f), eval_test_det(41, 40, 62, 61, 0.8f),
+                      eval_test_det(145, 45, 156, 56, 0.6f), eval_test_det(300, 300, 340, 340, 0.3f)};
+    eval_det db[2] = {eval_test_det(200, 200, 240, 240, 0.8f), eval_test_det(40, 40, 61, 61, 0.7f)};
     eval_image_dets dets[2] = {{da, 4, 0}, {db, 2, 0}};
     eval_fddb_roc roc;
     CHECK_INT_EQ(eval_fddb_roc_build(&ds, dets, &roc), 0);
@@ -184,7 +173,7 @@ static int roc_known(void)
     CHECK_NEAR(eval_fddb_tpr_at(&roc, 1000, 1), (2 * o + s) / 3, 1e-12);
     eval_fddb_roc_free(&roc);
     /* Unsorted detections are refused. */
-    eval_det bad[2] = {box(0, 0, 10, 10, 0.2f), box(0, 0, 10, 10, 0.5f)};
+    eval_det bad[2] = {eval_test_det(0, 0, 10, 10, 0.2f), eval_test_det(0, 0, 10, 10, 0.5f)};
     eval_image_dets bad_dets[2] = {{bad, 2, 0}, {NULL, 0, 0}};
     CHECK(eval_fddb_roc_build(&ds, bad_dets, &roc) < 0);
     return 0;
@@ -198,7 +187,7 @@ static int roc_rematch(void)
     eval_image img = {"c.jpg", f, 1};
     eval_dataset ds = {EVAL_FDDB, &img, 1, 1};
     /* 0.9: [45,56)^2 inside: 121/317 (continuous only, a false positive); 0.5: tight 317/441. */
-    eval_det d[2] = {box(45, 45, 56, 56, 0.9f), box(40, 40, 61, 61, 0.5f)};
+    eval_det d[2] = {eval_test_det(45, 45, 56, 56, 0.9f), eval_test_det(40, 40, 61, 61, 0.5f)};
     eval_image_dets dets = {d, 2, 0};
     eval_fddb_roc roc;
     CHECK_INT_EQ(eval_fddb_roc_build(&ds, &dets, &roc), 0);

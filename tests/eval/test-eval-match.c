@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "eval-test-det.h"
 #include "eval-match.h"
 #include "eval-score.h"
 #include "mtcnn.h"
@@ -24,18 +25,6 @@ static eval_face caltech_face(float dx, float dy, float scale)
     return f;
 }
 
-static eval_det det_box(float x0, float y0, float x1, float y1, float score)
-{
-    eval_det d;
-    memset(&d, 0, sizeof d);
-    d.box[0] = x0;
-    d.box[1] = y0;
-    d.box[2] = x1;
-    d.box[3] = y1;
-    d.score = score;
-    return d;
-}
-
 static const eval_rule caltech_rule = {EVAL_RULE_POINTS, 0, 1.2f, 4.0f};
 
 /* A 46-px box (2.3 IOD) around eyes and mouth matches; one that stops above the mouth, or
@@ -44,11 +33,11 @@ static int caltech_box_contains(void)
 {
     eval_face f = caltech_face(0, 0, 1);
     double q;
-    eval_det hit = det_box(27, 30, 73, 88, 0.9f);
+    eval_det hit = eval_test_det(27, 30, 73, 88, 0.9f);
     CHECK(eval_rule_accepts(&caltech_rule, &f, &hit, &q));
-    eval_det no_mouth = det_box(27, 30, 73, 70, 0.9f);
+    eval_det no_mouth = eval_test_det(27, 30, 73, 70, 0.9f);
     CHECK(!eval_rule_accepts(&caltech_rule, &f, &no_mouth, &q));
-    eval_det no_eye = det_box(45, 30, 91, 88, 0.9f);
+    eval_det no_eye = eval_test_det(45, 30, 91, 88, 0.9f);
     CHECK(!eval_rule_accepts(&caltech_rule, &f, &no_eye, &q));
     return 0;
 }
@@ -59,13 +48,13 @@ static int caltech_width_range(void)
 {
     eval_face f = caltech_face(0, 0, 1);
     double q;
-    eval_det wide = det_box(0, 10, 100, 110, 0.9f);
+    eval_det wide = eval_test_det(0, 10, 100, 110, 0.9f);
     CHECK(!eval_rule_accepts(&caltech_rule, &f, &wide, &q));
-    eval_det narrow = det_box(39, 40, 61, 80, 0.9f);
+    eval_det narrow = eval_test_det(39, 40, 61, 80, 0.9f);
     CHECK(!eval_rule_accepts(&caltech_rule, &f, &narrow, &q));
-    eval_det lo = det_box(37.5f, 40, 62.5f, 80, 0.9f);
+    eval_det lo = eval_test_det(37.5f, 40, 62.5f, 80, 0.9f);
     CHECK(eval_rule_accepts(&caltech_rule, &f, &lo, &q));
-    eval_det hi = det_box(10, 20, 89, 100, 0.9f);
+    eval_det hi = eval_test_det(10, 20, 89, 100, 0.9f);
     CHECK(eval_rule_accepts(&caltech_rule, &f, &hi, &q));
     return 0;
 }
@@ -83,8 +72,8 @@ static int caltech_small_faces_ignored(void)
     ds.images = &img;
     ds.n_images = 1;
     ds.format = EVAL_CALTECH;
-    eval_det dets[4] = {det_box(27, 30, 73, 88, 0.95f), det_box(192, 40, 208, 60, 0.9f),
-                        det_box(300, 300, 340, 340, 0.8f), det_box(400, 300, 440, 340, 0.3f)};
+    eval_det dets[4] = {eval_test_det(27, 30, 73, 88, 0.95f), eval_test_det(192, 40, 208, 60, 0.9f),
+                        eval_test_det(300, 300, 340, 340, 0.8f), eval_test_det(400, 300, 440, 340, 0.3f)};
     eval_image_dets id = {.dets = dets, .n = 4, .ms = 12.0};
     eval_settings s;
     eval_settings_default(EVAL_CALTECH, 20, 0.7f, &s);
@@ -133,8 +122,8 @@ static int iou_greedy_one_to_one(void)
     unsigned char ignored[2] = {0, 0}, kind[4];
     int face[4];
     float overlap[4];
-    eval_det dets[4] = {det_box(10, 0, 110, 100, 0.9f), det_box(5, 5, 100, 100, 0.8f),
-                        det_box(100, 0, 200, 100, 0.7f), det_box(140, 0, 240, 100, 0.6f)};
+    eval_det dets[4] = {eval_test_det(10, 0, 110, 100, 0.9f), eval_test_det(5, 5, 100, 100, 0.8f),
+                        eval_test_det(100, 0, 200, 100, 0.7f), eval_test_det(140, 0, 240, 100, 0.6f)};
     const eval_rule rule = {EVAL_RULE_IOU, 0.5f, 0, 0};
     CHECK_INT_EQ(eval_match(&rule, faces, ignored, 2, dets, 4, kind, face, overlap), 0);
     CHECK_INT_EQ(kind[0], EVAL_TP);
@@ -151,7 +140,7 @@ static int iou_greedy_one_to_one(void)
     CHECK_INT_EQ(kind[1], EVAL_IGNORED);
     CHECK_INT_EQ(kind[2], EVAL_TP);
     /* Matching needs the detections by descending score. */
-    eval_det unsorted[2] = {det_box(0, 0, 10, 10, 0.5f), det_box(0, 0, 10, 10, 0.6f)};
+    eval_det unsorted[2] = {eval_test_det(0, 0, 10, 10, 0.5f), eval_test_det(0, 0, 10, 10, 0.6f)};
     CHECK_INT_EQ(eval_match(&rule, faces, ignored, 2, unsorted, 2, kind, NULL, NULL),
                  MTCNN_EINVAL);
     return 0;
@@ -185,7 +174,7 @@ static int ellipse_overlap(void)
     eval__face_box_from_ellipse(&f);
     CHECK_NEAR(f.box[0], 85, 1e-4);
     CHECK_NEAR(f.box[3], 130, 1e-4);
-    eval_det d = det_box(85, 75, 117, 131, 0.9f);
+    eval_det d = eval_test_det(85, 75, 117, 131, 0.9f);
     const eval_rule rule = {EVAL_RULE_ELLIPSE, 0.5f, 0, 0};
     double q;
     CHECK(eval_rule_accepts(&rule, &f, &d, &q));
