@@ -34,6 +34,7 @@ typedef struct args {
     float width_range[2]; /* <0: the default */
     const char *json, *html;
     int threads, quiet;
+    int caltech_raw_points; /* --caltech-raw-points */
     int wider_subset;        /* official easy/medium/hard AP (-1: none) */
     const char *wider_split; /* folder of the .mat files */
 } args;
@@ -55,6 +56,8 @@ static void usage(FILE *out)
             "  --factor F           pyramid scale step (default 0.709)\n"
             "  --iou T              overlap a box (or FDDB ellipse) match needs (default 0.5)\n"
             "  --width-range A,B    Caltech: box width range in inter-ocular distances (1.2,4)\n"
+            "  --caltech-raw-points Caltech: compare with the points as stored (1-based, MATLAB)\n"
+            "                       instead of converted to 0-based pixels (docs/eval.md)\n"
             "  --json FILE          write the figures as JSON\n"
             "  --html FILE          write an HTML report with the plots\n"
             "  --threads N          images evaluated in parallel (default 1)\n"
@@ -96,6 +99,10 @@ static int parse_args(int argc, char **argv, args *a)
         }
         if (strcmp(f, "--quiet") == 0) {
             a->quiet = 1;
+            continue;
+        }
+        if (strcmp(f, "--caltech-raw-points") == 0) {
+            a->caltech_raw_points = 1;
             continue;
         }
         if (strncmp(f, "--", 2) != 0)
@@ -234,6 +241,7 @@ int main(int argc, char **argv)
     char model_paths[EVAL_MAX_MODELS][4096], labels[EVAL_MAX_MODELS][256];
     mtcnn_model *model = NULL;
 
+    ds.caltech_raw_points = a.caltech_raw_points;
     for (int i = 0; i < (a.n_lists ? a.n_lists : 1); i++) {
         rc = eval_dataset_read((eval_format)a.format, a.root, a.n_lists ? a.lists[i] : NULL, &ds);
         if (rc) {
@@ -339,6 +347,9 @@ int main(int argc, char **argv)
                        .lists = lists, .selection = selection, .settings = &settings,
                        .sweep_threshold = a.sweep, .factor = a.factor, .threads = a.threads,
                        .n_models = n_models};
+    if (a.format == EVAL_CALTECH)
+        rep.points = a.caltech_raw_points ? "as stored (1-based, MATLAB)"
+                                          : "the file's 1-based pixels converted to 0-based";
     memcpy(rep.thresholds, a.thresholds, sizeof rep.thresholds);
     for (int m = 0; m < n_models; m++)
         rep.models[m] = (eval_report_model){labels[m], model_paths[m], &results[m],

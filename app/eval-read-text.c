@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caltech-points.h"
 #include "err.h"
 #include "eval-dataset.h"
 
@@ -196,7 +197,10 @@ int eval_read_caltech(const char *root, const char *gt_file, const char *images_
             rc = oom();
             goto fail;
         }
-        memcpy(rows[n_rows].v, v, sizeof v);
+        /* mtcam's pixels are 0-based, the file's 1-based (caltech-points.h). */
+        const float origin = ds->caltech_raw_points ? 0.0f : CALTECH_POINT_ORIGIN;
+        for (int k = 0; k < 8; k++)
+            rows[n_rows].v[k] = v[k] - origin;
         n_rows++;
     }
     reader_close(&r);

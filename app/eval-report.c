@@ -83,6 +83,8 @@ void eval_report_text(FILE *out, const eval_report *rep)
                  "a run with O-Net threshold %.2f\n",
             rep->thresholds[0], rep->thresholds[1], rep->thresholds[2], s->min_face, rep->factor,
             rep->sweep_threshold);
+    if (rep->points)
+        fprintf(out, "points     %s\n", rep->points);
     fprintf(out, "match      %s, one to one, greedy by score\n\n", buf);
 
     row_label(out, "");
@@ -121,6 +123,15 @@ void eval_report_text(FILE *out, const eval_report *rep)
                 continue;
             snprintf(buf, sizeof buf, "NME, %s", eval_point_names[p]);
             ROW(buf, r->nme_point[p], "%.4f");
+        }
+        /* The signed means show what every face shares (a convention, a lean). */
+        for (int p = 0; p < EVAL_NPTS; p++) {
+            if (!(s->landmark_mask & (1u << p)))
+                continue;
+            for (int c = 0; c < 2; c++) {
+                snprintf(buf, sizeof buf, "mean offset %s, %s", c ? "y" : "x", eval_point_names[p]);
+                ROW(buf, r->offset_point[p][c], "%+.4f");
+            }
         }
         ROW("failure rate (NME > 0.1)", r->failure_010, "%.4f");
         ROW("CED area up to 0.1", r->auc_010, "%.4f");
@@ -196,6 +207,10 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
     json_str(out, rep->lists);
     fprintf(out, ", \"selection\": ");
     json_str(out, rep->selection);
+    if (rep->points) {
+        fprintf(out, ", \"points\": ");
+        json_str(out, rep->points);
+    }
     fprintf(out, ", \"images\": %d, \"faces\": %d, \"ignored\": %d, \"counted\": %d},\n",
             r0->n_images, r0->n_faces, r0->n_ignored, r0->n_counted);
     fprintf(out, "  \"settings\": {\"min_face\": ");
@@ -286,6 +301,18 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
                     continue;
                 fprintf(out, "%s\"%s\": ", first ? "" : ", ", point_keys[p]);
                 json_num(out, r->nme_point[p]);
+                first = 0;
+            }
+            fprintf(out, "}, \"mean_offset_per_point\": {");
+            first = 1;
+            for (int p = 0; p < EVAL_NPTS; p++) {
+                if (!(s->landmark_mask & (1u << p)))
+                    continue;
+                fprintf(out, "%s\"%s\": [", first ? "" : ", ", point_keys[p]);
+                json_num(out, r->offset_point[p][0]);
+                fputs(", ", out);
+                json_num(out, r->offset_point[p][1]);
+                fputc(']', out);
                 first = 0;
             }
             fprintf(out, "}, \"failure_rate_0.1\": ");

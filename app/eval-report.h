@@ -22,6 +22,7 @@ typedef struct eval_report {
     const char *lists;       /* the annotation files, as given ("" = the default) */
     const char *selection;   /* "all", "first 100", "random 1000 (seed 1)" */
     const eval_settings *settings;
+    const char *points;      /* how the annotation's coordinates were read, or NULL */
     float thresholds[3];     /* the operating point the user chose */
     float sweep_threshold;   /* the O-Net threshold of the run that draws the PR curve */
     float factor;

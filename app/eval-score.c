@@ -168,7 +168,7 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
     out->n_images = ds->n_images;
     out->landmark_mask = s->landmark_mask;
     for (int p = 0; p < EVAL_NPTS; p++)
-        out->nme_point[p] = NAN;
+        out->nme_point[p] = out->offset_point[p][0] = out->offset_point[p][1] = NAN;
     for (int i = 0; i < ds->n_images; i++)
         out->n_dets += dets[i].n;
 
@@ -185,7 +185,7 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
         goto done;
     }
 
-    double point_sum[EVAL_NPTS] = {0}, overlap_sum = 0.0;
+    double point_sum[EVAL_NPTS] = {0}, offset_sum[EVAL_NPTS][2] = {{0}}, overlap_sum = 0.0;
     int point_n[EVAL_NPTS] = {0};
     size_t n_items = 0;
     for (int i = 0; i < ds->n_images; i++) {
@@ -230,10 +230,13 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
             if (nme < 0)
                 continue;
             out->nme_sorted[out->n_lm++] = nme;
+            const double iod = eval_face_iod(f);
             for (int p = 0; p < EVAL_NPTS; p++)
                 if (mask & (1u << p)) {
                     point_sum[p] += per[p];
                     point_n[p]++;
+                    for (int c = 0; c < 2; c++)
+                        offset_sum[p][c] += ((double)d->pts[p][c] - f->pts[p][c]) / iod;
                 }
         }
     }
@@ -262,8 +265,11 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
 
     double sum = 0.0;
     for (int p = 0; p < EVAL_NPTS; p++)
-        if (point_n[p])
+        if (point_n[p]) {
             out->nme_point[p] = point_sum[p] / point_n[p];
+            for (int c = 0; c < 2; c++)
+                out->offset_point[p][c] = offset_sum[p][c] / point_n[p];
+        }
     for (int k = 0; k < out->n_lm; k++)
         sum += out->nme_sorted[k];
     eval_sort_doubles(out->nme_sorted, (size_t)out->n_lm);

@@ -60,6 +60,9 @@ typedef struct eval_result {
     int n_lm;
     double nme_point[EVAL_NPTS]; /* mean per point (NaN when not compared) */
     double nme_mean;             /* mean of the per-face NME */
+    double offset_point[EVAL_NPTS][2]; /* mean signed (x, y) error / IOD per point: the part of
+                                          the error every face shares, e.g. an annotation
+                                          convention (NaN when not compared) */
     double failure_010, auc_010; /* failure rate (NME > 0.1) and CED area up to 0.1 */
     double *nme_sorted;          /* per-face NME, ascending (the CED) */
     /* speed */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caltech-points.h"
 #include "err.h"
 
 int train_is_validation(const char *name, uint64_t split_seed)
@@ -115,6 +116,8 @@ int train_load_caltech(const char *root, uint64_t split_seed, int validation, tr
         train_image *im = bsearch(&key, out->img, out->n, sizeof *out->img, by_base_name);
         if (!im)
             continue; /* the other part of the split */
+        for (int k = 0; k < 8; k++)
+            p[k] -= CALTECH_POINT_ORIGIN; /* MATLAB's 1-based pixels to mtcam's 0-based */
         mtt_face face = {{0}, 1, {0}};
         /* Points: left eye, right eye, nose (base), mouth centre. The eyes are landmark
          * targets too; nose base and mouth centre are not MTCNN's points (nose tip, mouth

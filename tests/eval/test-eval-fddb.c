@@ -146,7 +146,7 @@ static int roc_known(void)
 {
     eval_face fa[2] = {circle(50, 50), circle(150, 50)}, fb[1] = {circle(50, 50)};
     eval_image imgs[2] = {{"a.jpg", fa, 2}, {"b.jpg", fb, 1}};
-    eval_dataset ds = {EVAL_FDDB, imgs, 2, 2};
+    eval_dataset ds = {.format = EVAL_FDDB, .images = imgs, .n_images = 2, .cap_images = 2};
     eval_det da[4] = {eval_test_det(40, 40, 61, 61, 0.9f), eval_test_det(41, 40, 62, 61, 0.8f),
                       eval_test_det(145, 45, 156, 56, 0.6f), eval_test_det(300, 300, 340, 340, 0.3f)};
     eval_det db[2] = {eval_test_det(200, 200, 240, 240, 0.8f), eval_test_det(40, 40, 61, 61, 0.7f)};
@@ -185,7 +185,7 @@ static int roc_rematch(void)
 {
     eval_face f[1] = {circle(50, 50)};
     eval_image img = {"c.jpg", f, 1};
-    eval_dataset ds = {EVAL_FDDB, &img, 1, 1};
+    eval_dataset ds = {.format = EVAL_FDDB, .images = &img, .n_images = 1, .cap_images = 1};
     /* 0.9: [45,56)^2 inside: 121/317 (continuous only, a false positive); 0.5: tight 317/441. */
     eval_det d[2] = {eval_test_det(45, 45, 56, 56, 0.9f), eval_test_det(40, 40, 61, 61, 0.5f)};
     eval_image_dets dets = {d, 2, 0};

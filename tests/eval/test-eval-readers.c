@@ -317,14 +317,27 @@ static int caltech_reader(void)
     CHECK_INT_EQ(ds.images[0].n_faces, 2);
     CHECK_INT_EQ(ds.images[1].n_faces, 0);
     CHECK_INT_EQ(ds.images[2].n_faces, 1);
+    /* The file's points are MATLAB's 1-based pixels: read as 0-based, one less. */
     const eval_face *f = &ds.images[0].faces[1];
-    CHECK_NEAR(f->pts[EVAL_LEYE][0], 70, 0);
-    CHECK_NEAR(f->pts[EVAL_LEYE][1], 21, 0);
-    CHECK_NEAR(f->pts[EVAL_REYE][0], 90, 0);
-    CHECK_NEAR(f->mouth_centre[1], 40, 0);
+    CHECK_NEAR(f->pts[EVAL_LEYE][0], 69, 0);
+    CHECK_NEAR(f->pts[EVAL_LEYE][1], 20, 0);
+    CHECK_NEAR(f->pts[EVAL_REYE][0], 89, 0);
+    CHECK_NEAR(f->pts[EVAL_NOSE][0], 79, 0);
+    CHECK_NEAR(f->mouth_centre[0], 79, 0);
+    CHECK_NEAR(f->mouth_centre[1], 39, 0);
     CHECK_INT_EQ(f->pts_mask, 0x3); /* eyes only: nose and mouth follow another convention */
     CHECK(!f->has_box);
     eval_dataset_free(&ds);
+
+    /* --caltech-raw-points: as stored. */
+    eval_dataset raw = {.caltech_raw_points = 1};
+    rc = eval_dataset_read(EVAL_CALTECH, tmpdir, NULL, &raw);
+    CHECK_MSG(rc == 0, "%s", mtcam_last_error());
+    f = &raw.images[0].faces[1];
+    CHECK_NEAR(f->pts[EVAL_LEYE][0], 70, 0);
+    CHECK_NEAR(f->pts[EVAL_LEYE][1], 21, 0);
+    CHECK_NEAR(f->mouth_centre[1], 40, 0);
+    eval_dataset_free(&raw);
 
     write_file("ground_truth.txt", "a.jpg 10 20 30 20 20 30 20\n");
     rc = eval_dataset_read(EVAL_CALTECH, tmpdir, NULL, &ds);

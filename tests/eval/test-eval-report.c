@@ -227,6 +227,10 @@ static int json_report(void)
     double recall = det ? json_num(json_get(det, "recall")) : NAN;
     double ap = det ? json_num(json_get(det, "ap")) : NAN;
     double nme = lm ? json_num(json_get(lm, "nme")) : NAN;
+    /* Every point of model A is 1 px right of the truth: a shared offset of +0.05 IOD in x. */
+    const json *off = lm ? json_get(json_get(lm, "mean_offset_per_point"), "right_mouth") : NULL;
+    double off_x = off && off->count == 2 ? json_num(json_at(off, 0)) : NAN;
+    double off_y = off && off->count == 2 ? json_num(json_at(off, 1)) : NAN;
     const json *label = b ? json_get(b, "label") : NULL;
     int label_ok = label && label->string && strcmp(label->string, "model <B>") == 0;
     const json *pr = det ? json_get(json_get(det, "pr_curve"), "recall") : NULL;
@@ -237,6 +241,8 @@ static int json_report(void)
     CHECK_NEAR(recall, 2.0 / 3.0, 1e-5);
     CHECK_NEAR(ap, 4.0 / 9.0, 1e-5);
     CHECK_NEAR(nme, 0.05, 1e-5);
+    CHECK_NEAR(off_x, 0.05, 1e-5);
+    CHECK_NEAR(off_y, 0.0, 1e-6);
     CHECK(label_ok);
     CHECK_INT_EQ(pr_n, 3);
     CHECK_NEAR(n_faces, 3, 0);
@@ -259,7 +265,8 @@ static int text_report(void)
     eval_result_free(&rb);
     int ok = strstr(buf, "model A") && strstr(buf, "model <B>") &&
              strstr(buf, "average precision (VOC all-point)") && strstr(buf, "0.4444") &&
-             strstr(buf, "failure rate (NME > 0.1)");
+             strstr(buf, "failure rate (NME > 0.1)") && strstr(buf, "mean offset x, left eye") &&
+             strstr(buf, "+0.0500");
     if (!ok)
         fprintf(stderr, "%s", buf);
     free(buf);
