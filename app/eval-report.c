@@ -133,6 +133,14 @@ void eval_report_text(FILE *out, const eval_report *rep)
                 ROW(buf, r->offset_point[p][c], "%+.4f");
             }
         }
+        for (int b = 0; b < s->n_buckets && (s->landmark_mask & 3u) == 3u; b++) {
+            char lab[64];
+            eval__bucket_label(s, b, lab, sizeof lab);
+            for (int c = 0; c < 2; c++) {
+                snprintf(buf, sizeof buf, "eye offset %s px, %s", c ? "y" : "x", lab);
+                ROW(buf, r->buckets[b].eye_offset_px[c], "%+.3f");
+            }
+        }
         ROW("failure rate (NME > 0.1)", r->failure_010, "%.4f");
         ROW("CED area up to 0.1", r->auc_010, "%.4f");
     }
@@ -283,7 +291,11 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
             json_num(out, bk->recall_op);
             fprintf(out, ", \"ap\": ");
             json_num(out, bk->ap);
-            fprintf(out, ", \"pr_curve\": {");
+            fprintf(out, ", \"eyes_compared\": %d, \"eye_offset_px\": [", bk->n_eyes);
+            json_num(out, bk->eye_offset_px[0]);
+            fputs(", ", out);
+            json_num(out, bk->eye_offset_px[1]);
+            fprintf(out, "], \"pr_curve\": {");
             json_pr(out, &bk->pr);
             fprintf(out, "}}");
         }

@@ -186,6 +186,8 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
     }
 
     double point_sum[EVAL_NPTS] = {0}, offset_sum[EVAL_NPTS][2] = {{0}}, overlap_sum = 0.0;
+    double eye_sum[EVAL_MAX_BUCKETS][2] = {{0}};
+    int eye_n[EVAL_MAX_BUCKETS] = {0};
     int point_n[EVAL_NPTS] = {0};
     size_t n_items = 0;
     for (int i = 0; i < ds->n_images; i++) {
@@ -231,6 +233,15 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
                 continue;
             out->nme_sorted[out->n_lm++] = nme;
             const double iod = eval_face_iod(f);
+            const unsigned eyes = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
+            const double size = eval_face_size(s, f);
+            for (int b = 0; b < s->n_buckets && (mask & eyes) == eyes; b++)
+                if (in_range(size, s->bucket_edges[b], s->bucket_edges[b + 1])) {
+                    for (int c = 0; c < 2; c++)
+                        eye_sum[b][c] += 0.5 * ((double)d->pts[EVAL_LEYE][c] - f->pts[EVAL_LEYE][c] +
+                                                d->pts[EVAL_REYE][c] - f->pts[EVAL_REYE][c]);
+                    eye_n[b]++;
+                }
             for (int p = 0; p < EVAL_NPTS; p++)
                 if (mask & (1u << p)) {
                     point_sum[p] += per[p];
@@ -261,6 +272,9 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
         out->buckets[b].hi = s->bucket_edges[b + 1];
         if ((rc = score_bucket(ds, dets, s, items, &w, &out->buckets[b])))
             goto done;
+        out->buckets[b].n_eyes = eye_n[b];
+        for (int c = 0; c < 2; c++)
+            out->buckets[b].eye_offset_px[c] = eye_n[b] ? eye_sum[b][c] / eye_n[b] : NAN;
     }
 
     double sum = 0.0;

@@ -37,6 +37,11 @@ typedef struct eval_bucket {
     int tp_op;   /* found at the operating point */
     double recall_op, ap;
     eval_pr pr;
+    /* Mean signed error of the two eyes of the hits, in PIXELS (x, y): an offset that stays
+     * the same across sizes is a pixel convention, one that grows with the face is not.
+     * NaN without compared eyes. */
+    int n_eyes;
+    double eye_offset_px[2];
 } eval_bucket;
 
 typedef struct eval_result {

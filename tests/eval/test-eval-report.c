@@ -231,6 +231,18 @@ static int json_report(void)
     const json *off = lm ? json_get(json_get(lm, "mean_offset_per_point"), "right_mouth") : NULL;
     double off_x = off && off->count == 2 ? json_num(json_at(off, 0)) : NAN;
     double off_y = off && off->count == 2 ? json_num(json_at(off, 1)) : NAN;
+    /* ... and 1 px in every size bucket that holds a compared face. */
+    const json *sizes = models ? json_get(json_get(json_at(models, 0), "detection"), "by_size") : NULL;
+    int eyes_total = 0, px_ok = sizes != NULL;
+    for (size_t k = 0; sizes && k < sizes->count; k++) {
+        const json *bk = json_at(sizes, k);
+        const int n = (int)json_num(json_get(bk, "eyes_compared"));
+        const json *px = json_get(bk, "eye_offset_px");
+        eyes_total += n;
+        if (n && !(px && px->count == 2 && fabs(json_num(json_at(px, 0)) - 1.0) < 1e-5 &&
+                   fabs(json_num(json_at(px, 1))) < 1e-6))
+            px_ok = 0;
+    }
     const json *label = b ? json_get(b, "label") : NULL;
     int label_ok = label && label->string && strcmp(label->string, "model <B>") == 0;
     const json *pr = det ? json_get(json_get(det, "pr_curve"), "recall") : NULL;
@@ -243,6 +255,8 @@ static int json_report(void)
     CHECK_NEAR(nme, 0.05, 1e-5);
     CHECK_NEAR(off_x, 0.05, 1e-5);
     CHECK_NEAR(off_y, 0.0, 1e-6);
+    CHECK_INT_EQ(eyes_total, 3);
+    CHECK(px_ok);
     CHECK(label_ok);
     CHECK_INT_EQ(pr_n, 3);
     CHECK_NEAR(n_faces, 3, 0);
