@@ -26,6 +26,7 @@ typedef struct opts {
     long samples_per_epoch[3];
     float shift[3];
     float eye_shift[2];
+    int onet_mtfl_eyes;   /* O-Net learns its eyes from MTFL too, not only from Caltech */
 } opts;
 
 static const char *stage_names[3] = {"pnet", "rnet", "onet"};
@@ -55,6 +56,8 @@ static void usage(FILE *f)
             "  --resume         continue a fit from its checkpoint\n"
             "  --shift P,R,O    export: add these to the face logits of the three nets\n"
             "                   (calibrates where the default thresholds operate; default 0)\n"
+            "  --onet-eyes caltech|both  O-Net's eye targets: Caltech's only, or MTFL's too\n"
+            "                   (default both; the sets place the eye centre differently)\n"
             "  --eye-shift DX,DY export: move O-Net's eye landmarks by this fraction of the box\n"
             "                   (aligns them with an annotation convention; default 0)\n",
             MTCAM_DEFAULT_DATA_DIR);
@@ -216,6 +219,12 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
     mtt_cut_counts cc = {stage == 0 ? 24 : 4, stage == 0 ? 4 : 2, stage == 0 ? 6 : 5,
                          stage == 0 ? 6 : 4, stage == 2 ? 3 : 0, 12, jit};
     mtt_cut_counts cm = {0, 0, 1, 1, stage == 2 ? 4 : 3, 12, jit};
+    if (stage == 2 && !o->onet_mtfl_eyes)
+        for (size_t i = 0; i < mtfl.n; i++)
+            for (int f = 0; f < mtfl.img[i].n_faces; f++) {
+                float *lm = mtfl.img[i].faces[f].lm;
+                lm[0] = lm[1] = lm[5] = lm[6] = NAN;
+            }
     rc = generate(o, &cal, (size_t)o->images, sides[stage], &cc, model, stage, 30, 0, &set);
     if (rc == 0)
         rc = generate(o, &mtfl, (size_t)o->mtfl, sides[stage], &cm, NULL, 0, 0, 1000000, &set);
@@ -355,7 +364,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     opts o = {MTCAM_DEFAULT_DATA_DIR, "train-work", NULL, NULL, NULL, -1, 1, 7, 2, 128, 0, 0, 0,
-              {10, 5, 4}, 1e-3f, {0, 80000, 30000}, {0, 0, 0}, {0, 0}};
+              {10, 5, 4}, 1e-3f, {0, 80000, 30000}, {0, 0, 0}, {0, 0}, 1};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
@@ -414,6 +423,15 @@ int main(int argc, char **argv)
                 return 2;
             }
             memcpy(o.shift, f, sizeof f);
+        } else if (strcmp(a, "--onet-eyes") == 0) {
+            if (strcmp(v, "caltech") == 0)
+                o.onet_mtfl_eyes = 0;
+            else if (strcmp(v, "both") == 0)
+                o.onet_mtfl_eyes = 1;
+            else {
+                fprintf(stderr, PROG ": --onet-eyes: '%s' is not caltech or both\n", v);
+                return 2;
+            }
         } else if (strcmp(a, "--eye-shift") == 0) {
             float f[2];
             if (sscanf(v, "%f,%f", &f[0], &f[1]) != 2 || !(fabsf(f[0]) <= 0.5f) ||

@@ -27,6 +27,14 @@ if [ -n "$eval" ] && [ -x "$eval" ]; then
     "$eval" --dataset caltech --root "$data/caltech-webfaces" --limit 3 --model "$work/m.mtcnn" \
         --quiet > "$work/eval" 2>&1 || { cat "$work/eval"; fail "the model does not load"; }
 fi
+# O-Net's eyes from Caltech only: the mining runs and keeps the landmark faces (MTFL's nose
+# and mouth remain targets).
+"$train" mine --stage onet --data "$data" --work "$work" --images 40 --mtfl 60 \
+    --onet-eyes caltech > "$work/log2" 2>&1 || { cat "$work/log2"; fail "mine --onet-eyes failed"; }
+grep -q "mine onet: .* [1-9][0-9]* landmark faces" "$work/log2" || fail "no landmark faces left"
+"$train" mine --stage onet --onet-eyes left > /dev/null 2> "$work/err"; [ $? -eq 2 ] ||
+    fail "bad --onet-eyes not exit 2"
+grep -q "left" "$work/err" || fail "bad --onet-eyes message"
 # Usage errors: exit 2 and a one-line message naming the problem.
 "$train" fit --stage xnet > /dev/null 2> "$work/err"; [ $? -eq 2 ] || fail "bad stage not exit 2"
 grep -q "xnet" "$work/err" || fail "bad stage message"
