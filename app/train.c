@@ -194,6 +194,35 @@ static void print_counts(const char *what, const mtt_sample_set *s, double sec)
     fflush(stdout);
 }
 
+/* The held-out samples of a stage: cut (and mined) from the validation part of Caltech by
+ * the training rules, with their own random streams, so the training samples do not depend on
+ * them. fit measures the net on them after every epoch; nothing is chosen by them. */
+static int make_val_samples(const opts *o, int stage, const mtcnn_model *model,
+                            const mtt_cut_counts *cc)
+{
+    static const int sides[3] = {12, 24, 48};
+    const int64_t t0 = mtcam_now_ns();
+    train_list val;
+    int rc = train_load_caltech(o->data, o->split_seed, 1, &val);
+    if (rc)
+        return rc;
+    mtt_sample_set set;
+    mtt_samples_init(&set, sides[stage]);
+    rc = generate(o, &val, (size_t)o->images, sides[stage], cc, model, stage, 30, 4000000, &set);
+    char path[4096];
+    work_path(o, stage_names[stage], "val.samples", path, sizeof path);
+    if (rc == 0)
+        rc = mtt_samples_write(path, &set);
+    if (rc == 0) {
+        char what[64];
+        snprintf(what, sizeof what, "held-out %s", stage_names[stage]);
+        print_counts(what, &set, mtcam_ms_since(t0) * 1e-3);
+    }
+    mtt_samples_free(&set);
+    train_list_free(&val);
+    return rc;
+}
+
 /* P-Net's samples, or R-/O-Net's with the earlier stages of `model` mining. */
 static int make_samples(const opts *o, int stage, const mtcnn_model *model)
 {
@@ -240,6 +269,8 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
     mtt_samples_free(&set);
     train_list_free(&cal);
     train_list_free(&mtfl);
+    if (rc == 0)
+        rc = make_val_samples(o, stage, model, &cc);
     return rc;
 }
 
@@ -277,6 +308,13 @@ static int cmd_mine(const opts *o, int stage)
 static void on_progress(const mtt_progress *p, void *user)
 {
     const int stage = *(const int *)user;
+    if (p->validation) {
+        printf("%s epoch %d/%d held-out: loss %.4f (cls %.4f box %.4f lm %.5f) acc %.3f on %ld "
+               "samples\n", stage_names[stage], p->epoch, p->epochs, p->loss, p->cls, p->box,
+               p->lm, p->accuracy, p->val_samples);
+        fflush(stdout);
+        return;
+    }
     printf("%s epoch %d/%d step %ld/%ld loss %.4f (cls %.4f box %.4f lm %.5f) acc %.3f "
            "lr %.2g %.0f samples/s%s\n", stage_names[stage], p->epoch, p->epochs, p->step,
            p->steps, p->loss, p->cls, p->box, p->lm, p->accuracy, p->lr, p->samples_per_s,
@@ -290,10 +328,21 @@ static int cmd_fit(const opts *o, int stage)
     char spath[4096], cpath[4096];
     work_path(o, stage_names[stage], "samples", spath, sizeof spath);
     work_path(o, stage_names[stage], "ckpt", cpath, sizeof cpath);
-    mtt_sample_set set;
+    mtt_sample_set set, val = {0};
     int rc = mtt_samples_read(spath, &set);
     if (rc)
         return rc;
+    /* The held-out samples are optional (work folders made before they existed). */
+    char vpath[4096];
+    work_path(o, stage_names[stage], "val.samples", vpath, sizeof vpath);
+    FILE *probe = fopen(vpath, "rb");
+    if (probe) {
+        fclose(probe);
+        if ((rc = mtt_samples_read(vpath, &val)) != 0) {
+            mtt_samples_free(&set);
+            return rc;
+        }
+    }
     mtt_net net;
     if ((rc = mtt_net_init(&net, (mtt_stage)stage, o->seed + (uint64_t)stage)) == 0) {
         mtt_fit_options fo;
@@ -306,6 +355,7 @@ static int cmd_fit(const opts *o, int stage)
         fo.samples_per_epoch = (size_t)o->samples_per_epoch[stage];
         fo.checkpoint = cpath;
         fo.resume = o->resume;
+        fo.val = val.n ? &val : NULL;
         int st = stage;
         rc = mtt_fit(&net, &set, &fo, on_progress, &st);
     }
@@ -316,6 +366,7 @@ static int cmd_fit(const opts *o, int stage)
     }
     mtt_net_free(&net);
     mtt_samples_free(&set);
+    mtt_samples_free(&val);
     return rc;
 }
 

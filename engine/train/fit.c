@@ -175,6 +175,54 @@ static int run_phase(worker *ws, int nt, int backward)
     return 0;
 }
 
+/* ---- held-out samples ---------------------------------------------------------------- */
+
+/* The loss terms and accuracy of `net` on every sample of `val`, batch by batch through the
+ * workers' forward phase (no augmentation, no hard sample mining). Changes nothing the
+ * training reads: only the batch buffers, which the next step overwrites. */
+static int measure_val(fit_ctx *ctx, worker *ws, int nt, const mtt_sample_set *val,
+                       size_t *pick, mtt_progress *p)
+{
+    const int B = ctx->batch;
+    const mtt_sample_set *train_set = ctx->s;
+    const mtt_augment *train_aug = ctx->aug;
+    mtt_loss_weights lw = mtt_loss_weights_for(ctx->net->stage);
+    lw.ohem_keep = 1.0f;
+    double cls = 0, box = 0, lm = 0;
+    long n_cls = 0, n_box = 0, n_lm = 0, correct = 0;
+    int rc = 0;
+    ctx->s = val;
+    ctx->aug = NULL;
+    for (size_t at = 0; at < val->n && rc == 0; at += (size_t)B) {
+        const int cnt = val->n - at < (size_t)B ? (int)(val->n - at) : B;
+        /* A short last batch repeats its last sample in the unused slots; they are not
+         * counted. */
+        for (int i = 0; i < B; i++)
+            pick[i] = at + (size_t)(i < cnt ? i : cnt - 1);
+        run_phase(ws, nt, 0);
+        mtt_loss_stats st;
+        if ((rc = mtt_loss_batch(ctx->out, ctx->targets, cnt, &lw, ctx->dout, &st)) != 0)
+            break;
+        cls += st.cls * st.n_kept;
+        box += st.box * st.n_box;
+        lm += st.lm * st.n_lm;
+        n_cls += st.n_kept;
+        n_box += st.n_box;
+        n_lm += st.n_lm;
+        correct += st.correct;
+    }
+    ctx->s = train_set;
+    ctx->aug = train_aug;
+    p->validation = 1;
+    p->val_samples = (long)val->n;
+    p->cls = n_cls ? cls / n_cls : 0;
+    p->box = n_box ? box / n_box : 0;
+    p->lm = n_lm ? lm / n_lm : 0;
+    p->loss = lw.det * p->cls + lw.box * p->box + lw.lm * p->lm;
+    p->accuracy = n_cls ? (double)correct / n_cls : 0;
+    return rc;
+}
+
 /* ---- the loop ----------------------------------------------------------------------- */
 
 /* Slots per kind for one batch: the ratio over the kinds the set has, rounded, summing to
@@ -203,6 +251,9 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
     if (s->side != net->side)
         return mtcam_set_error(MTCNN_EINVAL, "training: samples of side %d for a net of side %d",
                                s->side, net->side);
+    if (o->val && o->val->n && o->val->side != net->side)
+        return mtcam_set_error(MTCNN_EINVAL, "training: held-out samples of side %d for a net "
+                               "of side %d", o->val->side, net->side);
     size_t counts[MTT_KINDS];
     mtt_samples_count(s, counts);
     int quota[MTT_KINDS];
@@ -326,7 +377,7 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
                 mtt_progress p = {epoch + 1, o->epochs, step + 1, steps, acc_loss / acc_n,
                                   acc_cls / acc_n, acc_box / acc_n, acc_lm / acc_n,
                                   acc_cls_n ? (double)acc_correct / acc_cls_n : 0,
-                                  sec > 0 ? acc_samples / sec : 0, lr, last};
+                                  sec > 0 ? acc_samples / sec : 0, lr, last, 0, 0};
                 progress(&p, user);
                 acc_loss = acc_cls = acc_box = acc_lm = 0;
                 acc_n = acc_correct = acc_cls_n = acc_samples = 0;
@@ -339,6 +390,16 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
                                      "(lower the learning rate)", epoch + 1);
                 goto done;
             }
+        if (o->val && o->val->n) {
+            mtt_progress p = {0};
+            p.epoch = epoch + 1;
+            p.epochs = o->epochs;
+            p.end_of_epoch = 1;
+            if ((rc = measure_val(&ctx, ws, nt, o->val, pick, &p)) != 0)
+                goto done;
+            if (progress)
+                progress(&p, user);
+        }
         if (o->checkpoint &&
             (rc = checkpoint_write(o->checkpoint, net, m, v, (uint32_t)epoch + 1, o->seed)) != 0)
             goto done;

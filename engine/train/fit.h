@@ -28,6 +28,8 @@ typedef struct mtt_fit_options {
     int resume;                /* continue from `checkpoint` when it exists */
     int stop_after;            /* stop after this many epochs of this call (0: run all) */
     int progress_every;        /* steps between progress reports (0: about 10 per epoch) */
+    const mtt_sample_set *val; /* held-out samples measured after every epoch (NULL: none);
+                                  forward passes only, so training is the same with or without */
 } mtt_fit_options;
 
 /* Defaults: 3:1:1:2 ratio, batch 128, Adam 1e-3, weight decay 5e-4, 2 threads, seed 1. */
@@ -41,6 +43,11 @@ typedef struct mtt_progress {
     double samples_per_s;
     double lr;
     int end_of_epoch;
+    /* Set on the report made after an epoch on the held-out samples (options.val): then loss,
+     * cls, box, lm and accuracy are theirs, every sample counted (no hard sample mining, no
+     * augmentation), and val_samples says how many. */
+    int validation;
+    long val_samples;
 } mtt_progress;
 
 typedef void (*mtt_progress_fn)(const mtt_progress *p, void *user);

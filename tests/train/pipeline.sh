@@ -11,12 +11,17 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$train" all --data "$data" --work "$work" --images 40 --mtfl 60 --epochs 1 \
     --samples-per-epoch 512 --batch 64 -o "$work/m.mtcnn" > "$work/log" 2>&1 ||
     { cat "$work/log"; fail "all failed"; }
-for f in pnet.samples rnet.samples onet.samples pnet.ckpt rnet.ckpt onet.ckpt m.mtcnn; do
+for f in pnet.samples rnet.samples onet.samples pnet.val.samples rnet.val.samples \
+         onet.val.samples pnet.ckpt rnet.ckpt onet.ckpt m.mtcnn; do
     [ -s "$work/$f" ] || fail "$f missing"
 done
 grep -q "prepare pnet: .* samples" "$work/log" || fail "no sample count in the log"
 grep -q "samples/s" "$work/log" || fail "no progress line"
 grep -q "mine onet:" "$work/log" || fail "no O-Net mining"
+# The held-out part (Caltech's validation images) is cut too and measured after each epoch.
+grep -q "held-out onet: [1-9][0-9]* samples" "$work/log" || fail "no held-out O-Net samples"
+grep -q "onet epoch 1/1 held-out: loss [0-9.]* .* acc [0-9.]* on [1-9]" "$work/log" ||
+    fail "no held-out figures after the epoch"
 # The program's own parts: resume a finished fit (nothing left to do), export again.
 "$train" fit --stage pnet --data "$data" --work "$work" --epochs 1 --resume > /dev/null 2>&1 ||
     fail "resume of a finished fit failed"

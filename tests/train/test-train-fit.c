@@ -192,6 +192,73 @@ static int test_resume(void)
     return 0;
 }
 
+typedef struct val_trace {
+    int val_reports, train_reports, epochs_seen[8];
+    long samples;
+    double first_loss, last_loss, last_acc;
+    int finite;
+} val_trace;
+
+static void record_val(const mtt_progress *p, void *user)
+{
+    val_trace *t = user;
+    if (!p->validation) {
+        t->train_reports++;
+        return;
+    }
+    if (t->val_reports < 8)
+        t->epochs_seen[t->val_reports] = p->epoch;
+    if (t->val_reports++ == 0)
+        t->first_loss = p->loss;
+    t->last_loss = p->loss;
+    t->last_acc = p->accuracy;
+    t->samples = p->val_samples;
+    t->finite &= isfinite(p->loss) && isfinite(p->cls) && isfinite(p->box) && isfinite(p->lm);
+}
+
+/* Held-out samples are measured after every epoch, improve as the net learns, and change
+ * nothing in the training: the weights equal those of a run without them. */
+static int test_held_out(void)
+{
+    mtt_sample_set s, val;
+    CHECK_INT_EQ(make_set(&s, 12, 400, 5), 0);
+    CHECK_INT_EQ(make_set(&val, 12, 150, 77), 0); /* 150: a short last batch of 22 */
+    mtt_net a, b;
+    CHECK_INT_EQ(mtt_net_init(&a, MTT_PNET, 3), 0);
+    CHECK_INT_EQ(mtt_net_init(&b, MTT_PNET, 3), 0);
+    mtt_fit_options o;
+    small_options(&o);
+    val_trace t = {.finite = 1};
+    CHECK_INT_EQ(mtt_fit(&a, &s, &o, NULL, NULL), 0);
+    o.val = &val;
+    CHECK_INT_EQ(mtt_fit(&b, &s, &o, record_val, &t), 0);
+    CHECK_MSG(memcmp(a.w, b.w, a.n_weights * sizeof *a.w) == 0,
+              "measuring held-out samples changed the training");
+    CHECK_INT_EQ(t.val_reports, o.epochs);
+    for (int e = 0; e < o.epochs; e++)
+        CHECK_INT_EQ(t.epochs_seen[e], e + 1);
+    CHECK(t.train_reports >= o.epochs);
+    CHECK_INT_EQ(t.samples, 150);
+    CHECK(t.finite);
+    fprintf(stderr, "held-out loss %.4f -> %.4f, accuracy %.3f\n", t.first_loss, t.last_loss,
+            t.last_acc);
+    CHECK_MSG(t.last_loss < t.first_loss, "held-out loss %.4f -> %.4f", t.first_loss,
+              t.last_loss);
+    CHECK(t.last_acc >= 0.9);
+    /* Samples of another side are refused. */
+    mtt_sample_set wrong;
+    CHECK_INT_EQ(make_set(&wrong, 24, 8, 1), 0);
+    o.val = &wrong;
+    CHECK_INT_EQ(mtt_fit(&b, &s, &o, NULL, NULL), MTCNN_EINVAL);
+    CHECK_STR_CONTAINS(mtcnn_last_error(), "held-out samples of side 24");
+    mtt_samples_free(&wrong);
+    mtt_net_free(&a);
+    mtt_net_free(&b);
+    mtt_samples_free(&val);
+    mtt_samples_free(&s);
+    return 0;
+}
+
 /* The exported model run by the engine's own graphs gives the training graph's outputs. */
 static int test_export(void)
 {
@@ -274,6 +341,7 @@ int main(int argc, char **argv)
                                        {"deterministic", test_deterministic},
                                        {"resume", test_resume},
                                        {"export", test_export},
+                                       {"held_out", test_held_out},
                                        {NULL, NULL}};
     return check_main(argc, argv, cases);
 }
