@@ -310,8 +310,9 @@ static void on_progress(const mtt_progress *p, void *user)
     const int stage = *(const int *)user;
     if (p->validation) {
         printf("%s epoch %d/%d held-out: loss %.4f (cls %.4f box %.4f lm %.5f) acc %.3f on %ld "
-               "samples\n", stage_names[stage], p->epoch, p->epochs, p->loss, p->cls, p->box,
-               p->lm, p->accuracy, p->val_samples);
+               "samples, %.1f s\n", stage_names[stage], p->epoch, p->epochs, p->loss, p->cls,
+               p->box, p->lm, p->accuracy, p->val_samples,
+               p->samples_per_s > 0 ? p->val_samples / p->samples_per_s : 0.0);
         fflush(stdout);
         return;
     }

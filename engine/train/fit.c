@@ -395,8 +395,11 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
             p.epoch = epoch + 1;
             p.epochs = o->epochs;
             p.end_of_epoch = 1;
+            const int64_t t_val = mtcam_now_ns();
             if ((rc = measure_val(&ctx, ws, nt, o->val, pick, &p)) != 0)
                 goto done;
+            const double sec = mtcam_ms_since(t_val) * 1e-3;
+            p.samples_per_s = sec > 0 ? (double)o->val->n / sec : 0;
             if (progress)
                 progress(&p, user);
         }

@@ -45,7 +45,7 @@ typedef struct mtt_progress {
     int end_of_epoch;
     /* Set on the report made after an epoch on the held-out samples (options.val): then loss,
      * cls, box, lm and accuracy are theirs, every sample counted (no hard sample mining, no
-     * augmentation), and val_samples says how many. */
+     * augmentation), val_samples says how many and samples_per_s how fast they ran. */
     int validation;
     long val_samples;
 } mtt_progress;
