@@ -79,7 +79,7 @@ void eval__face_box_from_ellipse(eval_face *f)
 
 float eval_face_iod(const eval_face *f)
 {
-    const unsigned eyes = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
+    const unsigned eyes = EVAL_EYES;
     if ((f->pts_mask & eyes) != eyes)
         return 0.0f;
     return hypotf(f->pts[EVAL_REYE][0] - f->pts[EVAL_LEYE][0],

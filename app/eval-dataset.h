@@ -20,6 +20,8 @@ typedef enum eval_format {
 
 /* The 5 points in MTCNN's order; "left" = smaller x in the image. */
 enum { EVAL_LEYE, EVAL_REYE, EVAL_NOSE, EVAL_LMOUTH, EVAL_RMOUTH, EVAL_NPTS };
+/* The two eyes as a point mask (pts_mask, landmark_mask). */
+#define EVAL_EYES ((1u << EVAL_LEYE) | (1u << EVAL_REYE))
 
 typedef struct eval_face {
     float box[4];          /* x0, y0, x1, y1 (edges); valid when has_box */

@@ -244,7 +244,7 @@ int eval_read_caltech(const char *root, const char *gt_file, const char *images_
             f->mouth_centre[0] = hit->v[6];
             f->mouth_centre[1] = hit->v[7];
             f->has_mouth_centre = 1;
-            f->pts_mask = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
+            f->pts_mask = EVAL_EYES;
         }
     }
     rc = 0;

@@ -133,7 +133,7 @@ void eval_report_text(FILE *out, const eval_report *rep)
                 ROW(buf, r->offset_point[p][c], "%+.4f");
             }
         }
-        for (int b = 0; b < s->n_buckets && (s->landmark_mask & 3u) == 3u; b++) {
+        for (int b = 0; b < s->n_buckets && (s->landmark_mask & EVAL_EYES) == EVAL_EYES; b++) {
             char lab[64];
             eval__bucket_label(s, b, lab, sizeof lab);
             for (int c = 0; c < 2; c++) {

@@ -33,7 +33,7 @@ void eval_settings_default(eval_format format, float min_face, float threshold,
         s->rule.width_max = CALTECH_WIDTH_MAX;
         s->size_by_iod = 1;
         edges = iod_edges;
-        s->landmark_mask = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
+        s->landmark_mask = EVAL_EYES;
         break;
     case EVAL_MTFL:
     case EVAL_DLIB:
@@ -228,18 +228,19 @@ int eval_score(const eval_dataset *ds, const eval_image_dets *dets, const eval_s
             /* Landmarks of a hit, on the points this set annotates in MTCNN's convention. */
             unsigned mask = s->landmark_mask & f->pts_mask;
             double per[EVAL_NPTS];
-            double nme = d->has_pts ? eval_nme(d->pts, f->pts, mask, eval_face_iod(f), per) : -1;
+            const double iod = eval_face_iod(f);
+            double nme = d->has_pts ? eval_nme(d->pts, f->pts, mask, iod, per) : -1;
             if (nme < 0)
                 continue;
             out->nme_sorted[out->n_lm++] = nme;
-            const double iod = eval_face_iod(f);
-            const unsigned eyes = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
             const double size = eval_face_size(s, f);
-            for (int b = 0; b < s->n_buckets && (mask & eyes) == eyes; b++)
+            for (int b = 0; b < s->n_buckets && (mask & EVAL_EYES) == EVAL_EYES; b++)
                 if (in_range(size, s->bucket_edges[b], s->bucket_edges[b + 1])) {
-                    for (int c = 0; c < 2; c++)
-                        eye_sum[b][c] += 0.5 * ((double)d->pts[EVAL_LEYE][c] - f->pts[EVAL_LEYE][c] +
-                                                d->pts[EVAL_REYE][c] - f->pts[EVAL_REYE][c]);
+                    for (int c = 0; c < 2; c++) {
+                        const double dl = (double)d->pts[EVAL_LEYE][c] - f->pts[EVAL_LEYE][c];
+                        const double dr = (double)d->pts[EVAL_REYE][c] - f->pts[EVAL_REYE][c];
+                        eye_sum[b][c] += 0.5 * (dl + dr);
+                    }
                     eye_n[b]++;
                 }
             for (int p = 0; p < EVAL_NPTS; p++)

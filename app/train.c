@@ -30,6 +30,7 @@ typedef struct opts {
 } opts;
 
 static const char *stage_names[3] = {"pnet", "rnet", "onet"};
+static const int stage_sides[3] = {12, 24, 48}; /* input crop side of each net */
 
 static void usage(FILE *f)
 {
@@ -194,30 +195,38 @@ static void print_counts(const char *what, const mtt_sample_set *s, double sec)
     fflush(stdout);
 }
 
+/* Writes a stage's sample set as W/<stage>.<ext> and prints its counts as `what <stage>`. */
+static int save_samples(const opts *o, int stage, const char *ext, const char *what,
+                        const mtt_sample_set *set, int64_t t0)
+{
+    char path[4096];
+    work_path(o, stage_names[stage], ext, path, sizeof path);
+    int rc = mtt_samples_write(path, set);
+    if (rc == 0) {
+        char label[64];
+        snprintf(label, sizeof label, "%s %s", what, stage_names[stage]);
+        print_counts(label, set, mtcam_ms_since(t0) * 1e-3);
+    }
+    return rc;
+}
+
 /* The held-out samples of a stage: cut (and mined) from the validation part of Caltech by
  * the training rules, with their own random streams, so the training samples do not depend on
  * them. fit measures the net on them after every epoch; nothing is chosen by them. */
 static int make_val_samples(const opts *o, int stage, const mtcnn_model *model,
                             const mtt_cut_counts *cc)
 {
-    static const int sides[3] = {12, 24, 48};
     const int64_t t0 = mtcam_now_ns();
     train_list val;
     int rc = train_load_caltech(o->data, o->split_seed, 1, &val);
     if (rc)
         return rc;
     mtt_sample_set set;
-    mtt_samples_init(&set, sides[stage]);
-    rc = generate(o, &val, (size_t)o->images, sides[stage], cc, model, stage, 30, 4000000, &set);
-    char path[4096];
-    work_path(o, stage_names[stage], "val.samples", path, sizeof path);
+    mtt_samples_init(&set, stage_sides[stage]);
+    rc = generate(o, &val, (size_t)o->images, stage_sides[stage], cc, model, stage, 30, 4000000,
+                  &set);
     if (rc == 0)
-        rc = mtt_samples_write(path, &set);
-    if (rc == 0) {
-        char what[64];
-        snprintf(what, sizeof what, "held-out %s", stage_names[stage]);
-        print_counts(what, &set, mtcam_ms_since(t0) * 1e-3);
-    }
+        rc = save_samples(o, stage, "val.samples", "held-out", &set, t0);
     mtt_samples_free(&set);
     train_list_free(&val);
     return rc;
@@ -226,7 +235,6 @@ static int make_val_samples(const opts *o, int stage, const mtcnn_model *model,
 /* P-Net's samples, or R-/O-Net's with the earlier stages of `model` mining. */
 static int make_samples(const opts *o, int stage, const mtcnn_model *model)
 {
-    static const int sides[3] = {12, 24, 48};
     const int64_t t0 = mtcam_now_ns();
     train_list cal, mtfl;
     int rc = train_load_caltech(o->data, o->split_seed, 0, &cal);
@@ -237,7 +245,7 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
         return rc;
     }
     mtt_sample_set set;
-    mtt_samples_init(&set, sides[stage]);
+    mtt_samples_init(&set, stage_sides[stage]);
     /* Caltech: negatives, positives, parts (the detector's proposals add the hard negatives
      * from stage 2 on); MTFL: landmark faces plus a few positives and parts. */
     /* Caltech's eye points become landmark faces for O-Net, the net whose landmarks are
@@ -254,18 +262,12 @@ static int make_samples(const opts *o, int stage, const mtcnn_model *model)
                 float *lm = mtfl.img[i].faces[f].lm;
                 lm[0] = lm[1] = lm[5] = lm[6] = NAN;
             }
-    rc = generate(o, &cal, (size_t)o->images, sides[stage], &cc, model, stage, 30, 0, &set);
+    rc = generate(o, &cal, (size_t)o->images, stage_sides[stage], &cc, model, stage, 30, 0, &set);
     if (rc == 0)
-        rc = generate(o, &mtfl, (size_t)o->mtfl, sides[stage], &cm, NULL, 0, 0, 1000000, &set);
-    char path[4096];
-    work_path(o, stage_names[stage], "samples", path, sizeof path);
+        rc = generate(o, &mtfl, (size_t)o->mtfl, stage_sides[stage], &cm, NULL, 0, 0, 1000000,
+                      &set);
     if (rc == 0)
-        rc = mtt_samples_write(path, &set);
-    if (rc == 0) {
-        char what[64];
-        snprintf(what, sizeof what, "%s %s", stage ? "mine" : "prepare", stage_names[stage]);
-        print_counts(what, &set, mtcam_ms_since(t0) * 1e-3);
-    }
+        rc = save_samples(o, stage, "samples", stage ? "mine" : "prepare", &set, t0);
     mtt_samples_free(&set);
     train_list_free(&cal);
     train_list_free(&mtfl);

@@ -21,7 +21,7 @@ static eval_face caltech_face(float dx, float dy, float scale)
     f.mouth_centre[0] = 50 + dx;
     f.mouth_centre[1] = 50 + dy + 25 * scale;
     f.has_mouth_centre = 1;
-    f.pts_mask = (1u << EVAL_LEYE) | (1u << EVAL_REYE);
+    f.pts_mask = EVAL_EYES;
     return f;
 }
 
