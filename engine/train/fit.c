@@ -2,7 +2,6 @@
 #include "fit.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "err.h"
 #include "loss.h"
 #include "model.h"
+#include "pool.h"
 #include "rng.h"
 
 #ifndef M_PI
@@ -119,15 +119,15 @@ typedef struct fit_ctx {
     float *act;                  /* batch x act_floats */
     float *out, *dout;           /* batch x MTT_OUTPUTS */
     mtt_target *targets;
+    mtcnn__pool *pool;           /* the engine's worker pool, one thread per slice */
 } fit_ctx;
 
 typedef struct worker {
     fit_ctx *ctx;
     int first, last;             /* batch slots [first, last) */
     int backward;                /* 0: forward phase, 1: backward phase */
-    float *grad;                 /* n_weights, this thread's sum */
+    float *grad;                 /* n_weights, this slice's sum */
     float *scratch;
-    pthread_t tid;
 } worker;
 
 static void *work(void *arg)
@@ -155,24 +155,20 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Runs one phase on every worker: threads 1.. in new threads, 0 on the caller. */
-static int run_phase(worker *ws, int nt, int backward)
+static void slice_task(void *ctx, int task, int thread)
 {
-    int started = 1;
+    (void)thread;
+    work(&((worker *)ctx)[task]);
+}
+
+/* Runs one phase of every batch slice on the engine's worker pool. Each slice owns its
+ * gradient and scratch buffers whichever thread takes it, so the sums, added in slice order
+ * afterwards, do not depend on the scheduling. */
+static void run_phase(worker *ws, int nt, int backward)
+{
     for (int t = 0; t < nt; t++)
         ws[t].backward = backward;
-    for (int t = 1; t < nt; t++) {
-        if (pthread_create(&ws[t].tid, NULL, work, &ws[t]) != 0)
-            break;
-        started++;
-    }
-    work(&ws[0]);
-    for (int t = 1; t < started; t++)
-        pthread_join(ws[t].tid, NULL);
-    /* A thread that could not start: do its share here, so the result does not change. */
-    for (int t = started; t < nt; t++)
-        work(&ws[t]);
-    return 0;
+    mtcnn__pool_run(ws[0].ctx->pool, slice_task, ws, nt);
 }
 
 /* ---- held-out samples ---------------------------------------------------------------- */
@@ -276,6 +272,9 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
     float *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v), *decay = calloc(n, sizeof *decay);
     worker ws[16];
     memset(ws, 0, sizeof ws);
+    mtcnn__pool *pool = NULL;
+    if ((rc = mtcnn__pool_create(nt, &pool)) != 0)
+        goto done;
     int ws_ok = 1;
     for (int t = 0; t < nt; t++) {
         ws[t].grad = malloc(n * sizeof(float));
@@ -314,7 +313,7 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
     }
 
     fit_ctx ctx = {net, mtk_get_table(), s, B, pick, o->augment ? aug : NULL, in, act, out, dout,
-                   targets};
+                   targets, pool};
     for (int t = 0; t < nt; t++) {
         ws[t].ctx = &ctx;
         ws[t].first = (int)((long)B * t / nt);
@@ -410,6 +409,7 @@ int mtt_fit(mtt_net *net, const mtt_sample_set *s, const mtt_fit_options *o,
             break;
     }
 done:
+    mtcnn__pool_destroy(pool);
     for (int t = 0; t < nt; t++) {
         free(ws[t].grad);
         free(ws[t].scratch);

@@ -1,10 +1,10 @@
 /* fit.h - training one net on a sample set: mini-batches in the paper's kind ratio, the
  * multi-task loss with hard sample mining, Adam with weight decay and a cosine learning-rate
- * schedule, worker threads, checkpoints after every epoch and resume.
+ * schedule, the engine's worker pool, checkpoints after every epoch and resume.
  *
  * Deterministic given the seed: the batch of step t and its augmentation are drawn from a
- * generator seeded by (seed, t), each thread handles a fixed slice of the batch and their
- * gradients are summed in thread order, so a run, a resumed run and a run on another machine
+ * generator seeded by (seed, t), the batch is cut into fixed slices (one per thread) whose
+ * gradients are summed in slice order whichever pool thread ran them, so a run, a resumed run and a run on another machine
  * with the same kernel table give the same weights. */
 #pragma once
 
