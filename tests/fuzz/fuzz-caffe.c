@@ -1,4 +1,4 @@
-/* fuzz-caffe.c - libFuzzer target for the Caffe protobuf reader (app/caffe-model.c). */
+/* fuzz-caffe.c - libFuzzer target for the Caffe protobuf reader (engine/caffe/caffe-model.c). */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -45,7 +45,7 @@ typedef struct eval_dataset {
     eval_image *images;
     int n_images, cap_images;
     /* Caltech: keep the points as stored (MATLAB's 1-based pixels) instead of converting them
-     * to 0-based (app/caltech-points.h). Set before reading; zero (convert) by default. */
+     * to 0-based (app/datasets/caltech-points.h). Set before reading; zero (convert) by default. */
     int caltech_raw_points;
 } eval_dataset;
 

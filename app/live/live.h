@@ -1,5 +1,5 @@
 /* live.h - the mtcam program as a function: capture thread -> detection thread -> render loop
- * on the calling thread (window, or headless). app/mtcam.c parses the flags and calls it;
+ * on the calling thread (window, or headless). app/live/mtcam.c parses the flags and calls it;
  * tests call it too, with a hook that runs after every frame shown. */
 #pragma once
 

@@ -18,7 +18,7 @@ eval_bin=$1 model=$2 shared=$3 case=$4
 tmp=$(mktemp -d /tmp/mtcam-eval-cli-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cli_bin=$eval_bin cli_name=mtcam-eval
-. "$(dirname "$0")/../cli-expect.sh" # fail, run_expect
+. "$(dirname "$0")/../../cli-expect.sh" # fail, run_expect
 
 case $case in
 usage)

@@ -1,4 +1,4 @@
-/* Reading the training sets (app/train-data.c): Caltech's 1-based points become 0-based
+/* Reading the training sets (app/train/train-data.c): Caltech's 1-based points become 0-based
  * targets, the validation split keeps its images out, MTFL's points are taken as stored. */
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* caffe-writer.h - writes synthetic .caffemodel files (protobuf NetParameter) for tests and
- * the fuzzer's seed corpus: an independent encoder for the subset app/caffe-model.c reads. */
+ * the fuzzer's seed corpus: an independent encoder for the subset engine/caffe/caffe-model.c
+ * reads. */
 #pragma once
 
 #include <stddef.h>

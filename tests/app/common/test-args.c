@@ -1,4 +1,4 @@
-/* test-args.c - the flag value parsers every program shares (app/args.c): whole strings
+/* test-args.c - the flag value parsers every program shares (app/common/args.c): whole strings
  * only, ranges inclusive, lists of exactly n items, and nothing written on failure. */
 #include <float.h>
 #include <math.h>

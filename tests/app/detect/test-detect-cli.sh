@@ -11,7 +11,7 @@ detect=$1 model=$2 data=$3 case=$4
 tmp=$(mktemp -d /tmp/mtcam-detect-cli-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cli_bin=$detect cli_name=mtcam-detect
-. "$(dirname "$0")/../cli-expect.sh" # fail, run_expect
+. "$(dirname "$0")/../../cli-expect.sh" # fail, run_expect
 
 case $case in
 usage)
@@ -90,7 +90,7 @@ EOF
     done
     # --landmarks: the mirrored O-Net pass and L-Net move the points a little, never the boxes;
     # L-Net asked of a model without it is an error, not O-Net's points passed off as L-Net's.
-    face=$(dirname "$0")/../../assets/demo/grace-hopper.jpg
+    face=$(dirname "$0")/../../../assets/demo/grace-hopper.jpg
     for how in onet mirror lnet; do
         "$detect" --model "$model" --landmarks $how "$face" >"$tmp/lm-$how" || fail "--landmarks $how"
     done
@@ -110,7 +110,7 @@ for o in others:
             moved += d
     assert moved > 0.5, "the landmarks did not move"
 EOF
-    no_lnet=$(dirname "$0")/../../models/mtcam.mtcnn
+    no_lnet=$(dirname "$0")/../../../models/mtcam.mtcnn
     if [ -f "$no_lnet" ]; then
         run_expect 1 --model "$no_lnet" --landmarks lnet "$face"
         grep -q "no L-Net" "$tmp/err" || fail "--landmarks lnet without L-Net: $(cat "$tmp/err")"

@@ -17,7 +17,7 @@ eval_bin=$1 fixture=$2 model=$3 shared=$4 case=$5
 tmp=$(mktemp -d /tmp/mtcam-eval-wider-XXXXXX)
 [ -n "${KEEP_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 cli_bin=$eval_bin cli_name=mtcam-eval
-. "$(dirname "$0")/../cli-expect.sh" # fail, run_expect
+. "$(dirname "$0")/../../cli-expect.sh" # fail, run_expect
 
 dlib=$shared/data/dlib-faces
 [ -f "$dlib/testing.xml" ] || { echo "SKIP: $dlib not found (../shared)"; exit 77; }

@@ -1,5 +1,6 @@
 /* mat-writer.h - a tiny MAT-file v5 writer for the tests: written from the format document,
- * independently of app/eval-mat.c, so that reading back what it writes checks the reader. */
+ * independently of app/datasets/eval-mat.c, so that reading back what it writes checks the
+ * reader. */
 #pragma once
 
 #include <stddef.h>

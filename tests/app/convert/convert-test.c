@@ -1,5 +1,5 @@
 /* convert-test.c - mtcam-convert run as a program: on synthetic caffemodels written by an
- * independent encoder (tests/model/caffe-writer.c), on the real reference weights when
+ * independent encoder (tests/app/convert/caffe-writer.c), on the real reference weights when
  * ../shared is there, and on corrupt inputs (one-line error, exit 1) and bad flags (exit 2).
  *
  * The layout rules are restated here from shared/models/reference/README.md rather than
