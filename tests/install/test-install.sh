@@ -71,18 +71,20 @@ if ldd "$work/cm/build/qs-static" | grep -q libmtcnn; then
     echo "FAIL: qs-static links libmtcnn.so"; exit 1
 fi
 
-# A real photo: a peer photo from ../shared, else the demo portrait.
-photo=$shared/data/peer-tests/kpzhang93_test1.jpg
-[ -f "$photo" ] || { echo "note: $photo not found, using the demo portrait"; photo=$src/assets/demo/grace-hopper.jpg; }
-convert "$photo" "$work/photo.ppm"
-"$prefix/bin/mtcam-detect" --model "$model" "$work/photo.ppm" >"$work/detect.json"
-for exe in "$work/qs-pkgconfig" "$work/cm/build/qs-shared" "$work/cm/build/qs-static"; do
-    LD_LIBRARY_PATH="$libdir" "$exe" "$model" "$work/photo.ppm" "$work/crop.ppm" >"$work/out.txt"
-    if [ "$exe" != "$work/cm/build/qs-static" ]; then
-        LD_LIBRARY_PATH="$libdir" ldd "$exe" | grep -q "$libdir/libmtcnn.so.1" ||
-            { echo "FAIL: $exe does not run on $libdir/libmtcnn.so.1"; exit 1; }
-    fi
-    python3 - "$work/detect.json" "$work/out.txt" "$work/crop.ppm" "$exe" <<'PY'
+# Real photos: a peer photo from ../shared (when present) and a demo portrait.
+photos=$src/assets/demo/grace-hopper.jpg
+peer=$shared/data/peer-tests/kpzhang93_test1.jpg
+if [ -f "$peer" ]; then photos="$peer $photos"; else echo "note: $peer not found"; fi
+for photo in $photos; do
+    convert "$photo" -strip "$work/photo.ppm"  # as the README says
+    "$prefix/bin/mtcam-detect" --model "$model" "$work/photo.ppm" >"$work/detect.json"
+    for exe in "$work/qs-pkgconfig" "$work/cm/build/qs-shared" "$work/cm/build/qs-static"; do
+        LD_LIBRARY_PATH="$libdir" "$exe" "$model" "$work/photo.ppm" "$work/crop.ppm" >"$work/out.txt"
+        if [ "$exe" != "$work/cm/build/qs-static" ]; then
+            LD_LIBRARY_PATH="$libdir" ldd "$exe" | grep -q "$libdir/libmtcnn.so.1" ||
+                { echo "FAIL: $exe does not run on $libdir/libmtcnn.so.1"; exit 1; }
+        fi
+        /usr/bin/python3 - "$work/detect.json" "$work/out.txt" "$work/crop.ppm" "$exe" <<'PY'
 import json, sys
 ref = json.loads(open(sys.argv[1]).readline())["faces"]
 got = [list(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
@@ -99,4 +101,5 @@ if head != b"P6 112 112 255\n":
     sys.exit(f"FAIL: {name}: the crop starts {head!r}")
 print(f"{name.split('/')[-1]}: the {len(got)} faces of mtcam-detect, and a 112x112 crop")
 PY
+    done
 done
