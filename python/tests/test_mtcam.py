@@ -38,7 +38,8 @@ def photo_params():
 
 
 def read_ppm(path):
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     m = re.match(rb"P6\s+(?:#[^\n]*\n\s*)*(\d+)\s+(\d+)\s+(\d+)\s", data)
     w, h = int(m[1]), int(m[2])
     return np.frombuffer(data, np.uint8, w * h * 3, m.end()).reshape(h, w, 3)
@@ -267,20 +268,24 @@ def test_readme_quick_start(tmp_path):
     src = os.environ.get("MTCAM_SOURCE_DIR", "")
     if not src:
         pytest.skip("MTCAM_SOURCE_DIR not set")
-    readme = open(os.path.join(src, "README.md")).read()
+    with open(os.path.join(src, "README.md")) as f:
+        readme = f.read()
     m = re.search(r"<!-- begin docs/examples/quickstart.py -->\n```python\n(.*?)```\n"
                   r"<!-- end docs/examples/quickstart.py -->", readme, re.S)
     example = os.path.join(src, "docs", "examples", "quickstart.py")
-    assert m and m[1] == open(example).read(), "README's Python example differs from " + example
+    with open(example) as f:
+        assert m and m[1] == f.read(), "README's Python example differs from " + example
     pytest.importorskip("PIL", reason="python3-pil is not installed")
     out = subprocess.run([sys.executable, example, DEMO[0]], cwd=tmp_path, check=True,
                          text=True, capture_output=True).stdout
     from PIL import Image
-    image = np.asarray(Image.open(DEMO[0]).convert("RGB"))
+    with Image.open(DEMO[0]) as im:
+        image = np.asarray(im.convert("RGB"))
     faces = mtcam.Detector().detect_faces(image)
     assert len(faces) >= 1
     assert out.splitlines() == [f'{f["box"]} {round(f["confidence"], 4)} '
                                 f'{f["keypoints"]["left_eye"]}' for f in faces]
     crops = sorted(os.listdir(tmp_path))
     assert crops == [f"face-{i}.png" for i in range(len(faces))]
-    assert Image.open(tmp_path / crops[0]).size == (112, 112)
+    with Image.open(tmp_path / crops[0]) as crop:
+        assert crop.size == (112, 112)
