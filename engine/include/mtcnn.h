@@ -139,6 +139,28 @@ MTCNN_API int mtcnn_detector_stage_boxes(const mtcnn_detector *det, int stage,
                                          const mtcnn_face **boxes, int *count);
 MTCNN_API const mtcnn_stats *mtcnn_detector_stats(const mtcnn_detector *det);
 
+/* ---- aligned face crops ------------------------------------------------------------- */
+
+/* The five-point templates face recognisers are trained on. */
+typedef enum mtcnn_align_template {
+    MTCNN_ALIGN_112X112 = 0, /* ArcFace/InsightFace, 112x112 */
+    MTCNN_ALIGN_96X112 = 1   /* SphereFace/CosFace, 96 wide x 112 high (the same points 8 px
+                                to the left) */
+} mtcnn_align_template;
+
+/* The similarity transform (rotation, uniform scale, translation) that maps the five
+ * landmarks onto the template's points, scaled to an out_width x out_height crop, with the
+ * least squared error (Umeyama 1991): crop (u, v) = (m[0] x + m[1] y + m[2],
+ * m[3] x + m[4] y + m[5]) for image (x, y). Crop sizes 1..8192. */
+MTCNN_API int mtcnn_align_transform(const float landmarks[5][2], mtcnn_align_template tmpl,
+                                    int out_width, int out_height, float m[6]);
+/* Writes the aligned crop of `face` (it needs has_landmarks): out_width x out_height pixels
+ * in img's pixel format, rows out_stride bytes apart, sampled bilinearly through
+ * mtcnn_align_transform; what falls outside the image is black. */
+MTCNN_API int mtcnn_align_face(const mtcnn_image *img, const mtcnn_face *face,
+                               mtcnn_align_template tmpl, int out_width, int out_height,
+                               uint8_t *out, ptrdiff_t out_stride);
+
 #ifdef __cplusplus
 }
 #endif
