@@ -439,6 +439,10 @@ static int write_rw(vcam_device *d, const mtcam_frame *rgb, int timeout_ms)
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
+            if (errno == EINVAL) /* vivid (Linux 6.1) lists write() but refuses it so */
+                return mtcam_set_error(MTCNN_EUNSUPPORTED,
+                                       "%s: '%s' refused write() (EINVAL) although it lists it",
+                                       d->path, d->card);
             return device_error(d->path, "write", errno);
         }
         if (n == 0)

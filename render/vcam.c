@@ -122,6 +122,16 @@ static void *output_main(void *arg)
     vcam *v = arg;
     pthread_mutex_lock(&v->lock);
     for (;;) {
+        if (!v->dev && v->status.state == VCAM_FAILED) {
+            while (v->count == 0 && !v->stopping)
+                pthread_cond_wait(&v->wake, &v->lock);
+            if (v->stopping)
+                break;
+            v->status.frames_dropped += v->count; /* nowhere to go */
+            v->head = (v->head + v->count) % v->n_slots;
+            v->count = 0;
+            continue;
+        }
         if (!v->dev) {
             if (v->stopping)
                 break;
@@ -159,8 +169,19 @@ static void *output_main(void *arg)
             v->status.frames_written++;
         else
             v->status.frames_dropped++;
-        /* A frame too big for a buffer is only a drop; anything else closes the device. */
-        if (rc < 0 && rc != MTCNN_EFORMAT && rc != MTCNN_ENOMEM) {
+        /* A frame too big for a buffer is only a drop; a device that refuses frames is given
+         * up; anything else closes the device and reopens it. */
+        if (rc == MTCNN_EUNSUPPORTED) {
+            vcam_device *dead = v->dev;
+            v->dev = NULL;
+            v->status.state = VCAM_FAILED;
+            v->status.events++;
+            snprintf(v->status.status, sizeof v->status.status, "%.400s; virtual camera off",
+                     mtcam_last_error());
+            pthread_mutex_unlock(&v->lock);
+            vcam_device_close(dead);
+            pthread_mutex_lock(&v->lock);
+        } else if (rc < 0 && rc != MTCNN_EFORMAT && rc != MTCNN_ENOMEM) {
             vcam_device *dead = device_failed(v, mtcam_last_error());
             pthread_mutex_unlock(&v->lock);
             vcam_device_close(dead);

@@ -8,7 +8,8 @@
  * The first open happens in vcam_start, so a wrong device or format is the caller's error to
  * report. Afterwards a device that fails or goes away (module unloaded, ENODEV) is closed and
  * reopened with backoff (0.25 s doubling to 4 s by default) until it works again or the
- * virtual camera is stopped; meanwhile frames are dropped. `events` in the status counts these
+ * virtual camera is stopped; meanwhile frames are dropped. A device that refuses the frames
+ * themselves (MTCNN_EUNSUPPORTED) is given up (VCAM_FAILED). `events` in the status counts these
  * changes (gone, back), so the caller reports each once. */
 #pragma once
 
@@ -30,6 +31,7 @@ typedef struct vcam_options {
 typedef enum vcam_state {
     VCAM_RUNNING = 0, /* the device is open and taking frames */
     VCAM_RETRYING,    /* it failed or went away: reopening with backoff */
+    VCAM_FAILED,      /* it refuses what is sent (reopening would not help): off for good */
     VCAM_STOPPED,
 } vcam_state;
 
