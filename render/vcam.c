@@ -34,18 +34,33 @@ struct vcam {
     int stopping;             /* guarded by lock */
     vcam_status status;       /* guarded by lock */
 
+    vcam_sink sink;
     /* output thread only (and vcam_start before the thread runs) */
-    vcam_device *dev;
+    void *dev;
     mtcam_frame out;          /* the frame at the device's size */
     vcam_scaler scaler;
     int attempt, backoff_ms;
     int64_t retry_at_ns;
 };
 
+/* The V4L2 device as a sink. */
+static int dev_open(void *user, const char *path, const vcam_device_options *o, void **dev)
+{
+    vcam_device *d = NULL;
+    int rc = vcam_device_open(path, o, &d);
+    *dev = d;
+    return rc;
+}
+static int dev_write(void *d, const mtcam_frame *f, int ms) { return vcam_device_write(d, f, ms); }
+static void dev_size(void *d, int *w, int *h) { vcam_device_size(d, w, h); }
+static const char *dev_describe(void *d) { return vcam_device_describe(d); }
+static void dev_close(void *d) { vcam_device_close(d); }
+static const vcam_sink device_sink = {dev_open, dev_write, dev_size, dev_describe, dev_close, NULL};
+
 static void set_running(vcam *v)
 {
     int w, h;
-    vcam_device_size(v->dev, &w, &h);
+    v->sink.size(v->dev, &w, &h);
     v->status.state = VCAM_RUNNING;
     v->status.width = w;
     v->status.height = h;
@@ -53,9 +68,9 @@ static void set_running(vcam *v)
 
 /* Under the lock: the device failed; plan the first retry. Returns the device, for the caller
  * to close outside the lock. */
-static vcam_device *device_failed(vcam *v, const char *why)
+static void *device_failed(vcam *v, const char *why)
 {
-    vcam_device *dead = v->dev;
+    void *dead = v->dev;
     v->dev = NULL;
     v->attempt = 1;
     v->backoff_ms = v->opt.backoff_min_ms;
@@ -70,8 +85,8 @@ static vcam_device *device_failed(vcam *v, const char *why)
 /* Outside the lock: one reopening attempt; the status is updated under the lock. */
 static void try_reopen(vcam *v)
 {
-    vcam_device *d = NULL;
-    int rc = vcam_device_open(v->path, &v->opt.device, &d);
+    void *d = NULL;
+    int rc = v->sink.open(v->sink.user, v->path, &v->opt.device, &d);
     char why[400];
     snprintf(why, sizeof why, "%s", rc < 0 ? mtcam_last_error() : "");
     pthread_mutex_lock(&v->lock);
@@ -81,7 +96,7 @@ static void try_reopen(vcam *v)
         v->status.reopens++;
         v->status.events++;
         snprintf(v->status.status, sizeof v->status.status, "reopened after %d attempt%s: %.400s",
-                 v->attempt, v->attempt == 1 ? "" : "s", vcam_device_describe(d));
+                 v->attempt, v->attempt == 1 ? "" : "s", v->sink.describe(d));
     } else {
         v->attempt++;
         v->backoff_ms = v->backoff_ms * 2 > v->opt.backoff_max_ms ? v->opt.backoff_max_ms
@@ -98,7 +113,7 @@ static void try_reopen(vcam *v)
 static int compose(vcam *v, const vcam_slot *s)
 {
     int w, h;
-    vcam_device_size(v->dev, &w, &h);
+    v->sink.size(v->dev, &w, &h);
     if ((v->out.width != w || v->out.height != h) && mtcam_frame_alloc(&v->out, w, h) < 0)
         return MTCNN_ENOMEM;
     const mtcam_frame *f = &s->frame;
@@ -125,16 +140,19 @@ static void *output_main(void *arg)
         if (!v->dev && v->status.state == VCAM_FAILED) {
             while (v->count == 0 && !v->stopping)
                 pthread_cond_wait(&v->wake, &v->lock);
-            if (v->stopping)
-                break;
             v->status.frames_dropped += v->count; /* nowhere to go */
             v->head = (v->head + v->count) % v->n_slots;
             v->count = 0;
+            if (v->stopping)
+                break;
             continue;
         }
         if (!v->dev) {
-            if (v->stopping)
+            if (v->stopping) {
+                v->status.frames_dropped += v->count; /* no device to drain them to */
+                v->count = 0;
                 break;
+            }
             int64_t wait_ns = v->retry_at_ns - mtcam_now_ns();
             if (wait_ns > 0 && v->count == 0) {
                 struct timespec ts = mtcam_deadline(CLOCK_REALTIME, (int)(wait_ns / 1000000) + 1);
@@ -160,7 +178,7 @@ static void *output_main(void *arg)
 
         int rc = compose(v, s);
         if (rc == 0)
-            rc = vcam_device_write(v->dev, &v->out, WRITE_WAIT_MS);
+            rc = v->sink.write(v->dev, &v->out, WRITE_WAIT_MS);
 
         pthread_mutex_lock(&v->lock);
         v->head = (v->head + 1) % v->n_slots;
@@ -172,19 +190,19 @@ static void *output_main(void *arg)
         /* A frame too big for a buffer is only a drop; a device that refuses frames is given
          * up; anything else closes the device and reopens it. */
         if (rc == MTCNN_EUNSUPPORTED) {
-            vcam_device *dead = v->dev;
+            void *dead = v->dev;
             v->dev = NULL;
             v->status.state = VCAM_FAILED;
             v->status.events++;
             snprintf(v->status.status, sizeof v->status.status, "%.400s; virtual camera off",
                      mtcam_last_error());
             pthread_mutex_unlock(&v->lock);
-            vcam_device_close(dead);
+            v->sink.close(dead);
             pthread_mutex_lock(&v->lock);
         } else if (rc < 0 && rc != MTCNN_EFORMAT && rc != MTCNN_ENOMEM) {
-            vcam_device *dead = device_failed(v, mtcam_last_error());
+            void *dead = device_failed(v, mtcam_last_error());
             pthread_mutex_unlock(&v->lock);
-            vcam_device_close(dead);
+            v->sink.close(dead);
             pthread_mutex_lock(&v->lock);
         }
     }
@@ -200,7 +218,8 @@ static void free_vcam(vcam *v)
             mtcam_frame_free(&v->slots[i].frame);
         free(v->slots);
     }
-    vcam_device_close(v->dev);
+    if (v->dev)
+        v->sink.close(v->dev);
     mtcam_frame_free(&v->out);
     vcam_scaler_free(&v->scaler);
     pthread_cond_destroy(&v->wake);
@@ -226,11 +245,12 @@ int vcam_start(const char *path, const vcam_options *opt, vcam **out)
                                     : DEFAULT_BACKOFF_MAX;
     snprintf(v->path, sizeof v->path, "%s", path ? path : "");
     v->n_slots = v->opt.queue_frames > 0 ? v->opt.queue_frames : DEFAULT_QUEUE;
-    int rc = vcam_device_open(path, &v->opt.device, &v->dev);
+    v->sink = v->opt.sink ? *v->opt.sink : device_sink;
+    int rc = v->sink.open(v->sink.user, path, &v->opt.device, &v->dev);
     if (rc < 0)
         goto fail;
     set_running(v);
-    snprintf(v->status.status, sizeof v->status.status, "%s", vcam_device_describe(v->dev));
+    snprintf(v->status.status, sizeof v->status.status, "%s", v->sink.describe(v->dev));
     rc = mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory for the queue", path);
     if (!(v->slots = calloc((size_t)v->n_slots, sizeof *v->slots)))
         goto fail;

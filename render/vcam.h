@@ -21,8 +21,21 @@
 
 typedef struct vcam vcam;
 
+/* Where frames go: the V4L2 device of vcam-device.h unless a test puts a sink of its own here
+ * (to check the queue, the drops and the reopening without a device). `dev` is what open
+ * gave. */
+typedef struct vcam_sink {
+    int (*open)(void *user, const char *path, const vcam_device_options *opt, void **dev);
+    int (*write)(void *dev, const mtcam_frame *rgb, int timeout_ms); /* as vcam_device_write */
+    void (*size)(void *dev, int *width, int *height);
+    const char *(*describe)(void *dev);
+    void (*close)(void *dev);
+    void *user;
+} vcam_sink;
+
 typedef struct vcam_options {
     vcam_device_options device;
+    const vcam_sink *sink; /* NULL: the V4L2 device */
     int queue_frames;   /* 0 = 3 */
     int backoff_min_ms; /* 0 = 250 */
     int backoff_max_ms; /* 0 = 4000 */
