@@ -1,12 +1,12 @@
 #!/bin/sh
-# run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR
+# run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR [OWN-MODEL]
 # Boots the Debian kernel under QEMU (TCG, 1 CPU) with a busybox initramfs that loads the
 # vivid driver and runs GUEST-BINARY (tests/qemu/vivid-guest.c); the guest writes its results
 # as a tar onto a virtio disk, which this script unpacks into WORKDIR/results. Exit 0 when the
 # guest ran (the per-case verdicts are checked by check-case.sh), 77 when this machine cannot
 # run the test (the reason is printed and kept in WORKDIR/skipped.txt), 1 on failure.
 set -u
-guest=$1 face=$2 model=$3 work=$4
+guest=$1 face=$2 model=$3 work=$4 own_model=${5:-}
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -64,6 +64,11 @@ if [ -n "$model" ] && [ -f "$model" ]; then
     cp "$model" "$root/model.mtcnn"
     model_arg=/model.mtcnn
 fi
+own_model_arg=""
+if [ -n "$own_model" ] && [ -f "$own_model" ]; then # the project's model, for the vcam cases
+    cp "$own_model" "$root/own.mtcnn"
+    own_model_arg=/own.mtcnn
+fi
 cat > "$root/init" <<INIT
 #!/bin/sh
 /bin/busybox mount -t devtmpfs dev /dev
@@ -82,7 +87,7 @@ while [ ! -e /dev/video1 ] || [ ! -e /dev/vda ]; do
     sleep 0.1
 done
 echo "MTCAM_MODULES_LOADED uptime \$(cut -d' ' -f1 /proc/uptime) s"
-/mtcam-vivid-guest /results /face.jpg "rmmod vivid && insmod /lib/modules/vivid.ko $vivid_args" $model_arg
+/mtcam-vivid-guest /results /face.jpg "rmmod vivid && insmod /lib/modules/vivid.ko $vivid_args" "$model_arg" $own_model_arg
 echo "MTCAM_GUEST_EXIT \$? uptime \$(cut -d' ' -f1 /proc/uptime) s"
 dmesg | tail -n 30 > /results/dmesg-tail.txt
 tar -cf /dev/vda -C /results .
@@ -97,7 +102,7 @@ start=$(date +%s)
 for attempt in 1 2; do
     dd if=/dev/zero of="$work/results.img" bs=1M count=16 status=none
     boot_start=$(date +%s)
-    timeout 150 qemu-system-x86_64 -accel tcg -smp 1 -m 512 -nographic -no-reboot \
+    timeout 300 qemu-system-x86_64 -accel tcg -smp 1 -m 512 -nographic -no-reboot \
         -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.cpio" \
         -append "console=ttyS0 quiet loglevel=3 panic=-1 softlockup_panic=1 rdinit=/init" \
         -drive "file=$work/results.img,format=raw,if=virtio" -net none \

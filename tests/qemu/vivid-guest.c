@@ -8,6 +8,7 @@
  *   detect    the engine finds the face in the captured frame (needs the converted model)
  *   unplug    vivid's "Disconnect" control unplugs the camera mid-stream: the capture thread
  *             reports it, retries, and picks the camera up again after the module is reloaded
+ *   vcam_*    the virtual camera writing to the output node (vivid-vcam.c)
  * Each case prints "PASS name", "FAIL name: why" or "SKIP name: why" to summary.txt in the
  * results folder (and to the console). Exit status: 0 unless a case failed. */
 #define _DEFAULT_SOURCE
@@ -34,6 +35,7 @@
 #include "image-file.h"
 #include "mtcnn.h"
 #include "thread.h"
+#include "vivid-vcam.h"
 
 #define CAP_DEV "/dev/video0"
 #define OUT_DEV "/dev/video1"
@@ -44,9 +46,7 @@ static FILE *summary;
 static int failures;
 static const char *results_dir;
 
-static void report(const char *verdict, const char *name, const char *fmt, ...)
-    MTCAM_PRINTF(3, 4);
-static void report(const char *verdict, const char *name, const char *fmt, ...)
+void report(const char *verdict, const char *name, const char *fmt, ...)
 {
     char why[600] = "";
     if (fmt) {
@@ -638,7 +638,8 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s RESULTS-DIR FACE.jpg RELOAD-COMMAND [MODEL]\n", argv[0]);
+        fprintf(stderr, "usage: %s RESULTS-DIR FACE.jpg RELOAD-COMMAND [MODEL [OWN-MODEL]]\n",
+                argv[0]);
         return 2;
     }
     results_dir = argv[1];
@@ -649,13 +650,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
         return 1;
     }
-    const char *model = argc > 4 ? argv[4] : NULL;
+    const char *model = argc > 4 && argv[4][0] ? argv[4] : NULL;
+    const char *own_model = argc > 5 ? argv[5] : NULL;
     int64_t t0 = mtcam_now_ns();
     case_list();
     case_rate();
     case_not_capture();
     case_loopback(argv[2], model);
     case_unplug(argv[3]);
+    vcam_guest_cases(results_dir, argv[2], own_model);
     fprintf(summary, "guest test time %.1f s\n", mtcam_ms_since(t0) / 1000);
     fclose(summary);
     return failures ? 1 : 0;
