@@ -1,6 +1,7 @@
 # Warnings and sanitizers, applied to every target of the project.
-add_compile_options(-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-                    -Wno-unused-parameter)
+add_compile_options(-Wall -Wextra -Wshadow -Wno-unused-parameter
+                    # C only: the OpenCV peer benchmark is C++ (app/bench/peers)
+                    $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes> $<$<COMPILE_LANGUAGE:C>:-Wmissing-prototypes>)
 if(MTCAM_WERROR)
   add_compile_options(-Werror)
 endif()
