@@ -154,12 +154,18 @@ MTCNN_API const mtcnn_stats *mtcnn_detector_stats(const mtcnn_detector *det);
 typedef struct mtcnn_tracker_options {
     int scan_interval; /* full scan every N frames (default 0 = only the first and when asked) */
     int scan_parts;    /* partial P-Net scan: the pyramid cut into this many parts of equal
-                          cost, one per frame (1..64, default 8; 0 = no partial scan) */
+                          cost, one per frame (1..64, default 10; 0 = no partial scan) */
     int grace;         /* frames a track may miss (O-Net below threshold) before it ends;
                           missed frames are not reported (default 3) */
     float motion;      /* how far a face may move from its predicted place between frames,
                           in face sides (default 0.25): the spread of the candidates */
-    int smooth;        /* non-zero: One Euro filter on boxes and landmarks (default 1) */
+    float min_inside;  /* a face whose box has less than this fraction of its area inside the
+                          image counts as missed (default 0.7, where the full cascade stops
+                          finding faces at the edge; 0 = follow faces out to the edge) */
+    int smooth;        /* 0 = raw cascade output; 1 = One Euro filter (the paper's) on boxes
+                          and landmarks; 2 (default) = the same, its low-pass starting from
+                          the last output moved by the filter's speed estimate, which removes
+                          the lag of steady motion */
     float min_cutoff;  /* One Euro: cutoff at rest, Hz (default 1.0) */
     float beta;        /* One Euro: cutoff increase per face side per second of speed
                           (default 1.0) */

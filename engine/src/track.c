@@ -57,9 +57,10 @@ void mtcnn_tracker_options_default(mtcnn_tracker_options *o)
 {
     memset(o, 0, sizeof *o);
     o->scan_interval = 0;
-    o->scan_parts = 8;
+    o->scan_parts = 10;
     o->grace = 3;
     o->motion = 0.25f;
+    o->min_inside = 0.7f;
     o->smooth = 2;
     o->min_cutoff = 1.0f;
     o->beta = 1.0f;
@@ -80,6 +81,9 @@ static int check_options(const mtcnn_tracker_options *o)
     if (!(o->motion >= 0.0f && o->motion <= 2.0f))
         return mtcam_set_error(MTCNN_EINVAL, "tracker options: motion %g not in [0, 2]",
                                (double)o->motion);
+    if (!(o->min_inside >= 0.0f && o->min_inside <= 1.0f))
+        return mtcam_set_error(MTCNN_EINVAL, "tracker options: min_inside %g not in [0, 1]",
+                               (double)o->min_inside);
     if (o->smooth < 0 || o->smooth > 2)
         return mtcam_set_error(MTCNN_EINVAL, "tracker options: smooth %d not in 0..2", o->smooth);
     if (o->smooth && !(o->min_cutoff > 0.0f && o->min_cutoff <= 1000.0f && o->beta >= 0.0f &&
@@ -192,6 +196,17 @@ static double iou(const float *a, const float *b)
     const double area_a = (a[2] - a[0] + 1.0) * (a[3] - a[1] + 1.0);
     const double area_b = (b[2] - b[0] + 1.0) * (b[3] - b[1] + 1.0);
     return inter / (area_a + area_b - inter);
+}
+
+/* The fraction of a box's area inside a w x h image. */
+static double inside_fraction(const float *b, int w, int h)
+{
+    const double bw = b[2] - b[0] + 1.0, bh = b[3] - b[1] + 1.0;
+    const double iw = fmin(b[2], w - 1.0) - fmax(b[0], 0.0) + 1.0;
+    const double ih = fmin(b[3], h - 1.0) - fmax(b[1], 0.0) + 1.0;
+    if (bw <= 0 || bh <= 0 || iw <= 0 || ih <= 0)
+        return 0;
+    return iw * ih / (bw * bh);
 }
 
 static int match_cmp(const void *pa, const void *pb)
@@ -310,25 +325,34 @@ int mtcnn_track(mtcnn_tracker *t, const mtcnn_image *img, int64_t timestamp_ns,
         return rc;
     const mtcnn_face *found = d->faces.p;
     const int n_found = d->n_faces;
+    /* Faces mostly outside the image are dropped like misses (their landmarks are guesses,
+     * and the full cascade does not find them): marked used, they neither continue a track
+     * nor start one. */
+    unsigned char *used = mtcnn__buf_reserve(&t->face_used, (size_t)n_found + (size_t)t->n_tracks + 1);
+    if (!used)
+        return mtcam_set_error(MTCNN_ENOMEM, "track: out of memory");
+    unsigned char *face_used = used, *track_used = used + n_found;
+    memset(used, 0, (size_t)n_found + (size_t)t->n_tracks);
+    for (int j = 0; j < n_found; j++)
+        face_used[j] = inside_fraction(found[j].box, src.width, src.height) < o->min_inside;
 
     /* Faces to tracks: the best overlaps with the predicted boxes first, one to one. */
     match *pairs = mtcnn__buf_reserve(&t->pairs, (size_t)(t->n_tracks * n_found + 1) * sizeof *pairs);
-    unsigned char *used = mtcnn__buf_reserve(&t->face_used, (size_t)n_found + (size_t)t->n_tracks + 1);
-    if (!pairs || !used)
+    if (!pairs)
         return mtcam_set_error(MTCNN_ENOMEM, "track: out of memory");
     int n_pairs = 0;
     for (int i = 0; i < t->n_tracks; i++) {
         float p[4];
         predict(&t->tracks[i], p);
         for (int j = 0; j < n_found; j++) {
+            if (face_used[j])
+                continue;
             const double v = iou(p, found[j].box);
             if (v >= TRACK_MATCH_IOU)
                 pairs[n_pairs++] = (match){v, i, j};
         }
     }
     qsort(pairs, (size_t)n_pairs, sizeof *pairs, match_cmp);
-    unsigned char *face_used = used, *track_used = used + n_found;
-    memset(used, 0, (size_t)n_found + (size_t)t->n_tracks);
     for (int k = 0; k < n_pairs; k++) {
         const match *m = &pairs[k];
         if (face_used[m->face] || track_used[m->track])
