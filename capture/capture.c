@@ -178,6 +178,11 @@ const char *capture_describe(const capture_source *src)
     return src ? src->description : "(no source)";
 }
 
+const char *capture_kind(const capture_source *src)
+{
+    return src ? src->ops->name : "";
+}
+
 const char *capture_spec(const capture_source *src)
 {
     return src ? src->spec : "";

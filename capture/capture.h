@@ -39,6 +39,9 @@ int capture_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 const char *capture_describe(const capture_source *src);
 void capture_close(capture_source *src);
 
+/* The kind of source: "v4l2", "y4m", "avi", "image", "folder" or "demo". */
+const char *capture_kind(const capture_source *src);
+
 /* The spec and options the source was opened with (the capture thread reopens with them). */
 const char *capture_spec(const capture_source *src);
 const capture_options *capture_get_options(const capture_source *src);

@@ -79,6 +79,9 @@ static int publish(capture_thread *th, const mtcam_frame *f)
     if (rc)
         return rc;
     pthread_mutex_lock(&th->lock);
+    /* Lossless: the frame before this one must have been taken first. */
+    while (th->opt.lossless && !th->reopenable && th->fresh && !atomic_load(&th->stop))
+        pthread_cond_wait(&th->cond, &th->lock);
     th->back.seq = th->next_seq++;
     mtcam_frame t = th->ready;
     th->ready = th->back;
@@ -265,6 +268,8 @@ static int take(capture_thread *th, mtcam_frame *dst, uint64_t *seq)
         th->ready = t; /* the consumer's old buffer becomes the thread's spare */
         th->fresh = 0;
         th->stats.delivered++;
+        if (th->opt.lossless)
+            pthread_cond_broadcast(&th->cond); /* the thread may hand over the next one */
         if (seq)
             *seq = dst->seq;
         return 1;

@@ -40,6 +40,10 @@ typedef struct capture_thread_options {
     int stall_ms;          /* a camera silent this long is reopened (3000) */
     int backoff_min_ms;    /* first wait before reopening (250), doubled up to ... */
     int backoff_max_ms;    /* ... this (4000) */
+    int lossless;          /* files and the demo: wait for the consumer to take each frame
+                              before handing over the next, so none is dropped (mtcam
+                              --headless, whose output must be a function of the input);
+                              cameras ignore it (the driver would drop instead) */
 } capture_thread_options;
 
 /* Starts a thread reading `src`, which it owns from now on (closed by capture_thread_stop,

@@ -168,7 +168,7 @@ int render_overlay_text(mtcam_frame *frame, int x, int y, const char *text, int 
     return render_overlay_text_width(text, scale);
 }
 
-/* The score on a label of the box colour: above the box's top-left corner, or inside the
+/* The score (after "#id" for a tracked face) on a label of the box colour: above the box's top-left corner, or inside the
  * box under its top edge when there is no room above; kept within the frame sideways. */
 static void draw_score(mtcam_frame *frame, const mtcnn_face *face, int thickness, int scale,
                        const render_overlay_style *style)
@@ -179,7 +179,11 @@ static void draw_score(mtcam_frame *frame, const mtcnn_face *face, int thickness
         by2 < by1)
         return; /* the box is not in the frame: a label pulled inside would point at nothing */
     char text[32];
-    snprintf(text, sizeof text, "%.3f", (double)face->score);
+    /* A tracked face shows its id first, so a viewer sees which track is which. */
+    if (face->id > 0)
+        snprintf(text, sizeof text, "#%d %.3f", face->id, (double)face->score);
+    else
+        snprintf(text, sizeof text, "%.3f", (double)face->score);
     int pad = scale;
     int label_w = render_overlay_text_width(text, scale) + 2 * pad;
     int label_h = RENDER_FONT_HEIGHT * scale + 2 * pad;

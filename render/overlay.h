@@ -42,7 +42,8 @@ int render_overlay_landmark_radius(const render_overlay_style *style, int width,
 int render_overlay_text_scale(const render_overlay_style *style, int width, int height);
 
 /* Final faces: boxes, then landmark discs (when shown and has_landmarks), then score labels
- * (when shown) just above each box, or inside below its top edge at the frame's top. */
+ * (when shown; "#id score" for a tracked face, id > 0) just above each box, or inside below
+ * its top edge at the frame's top. */
 void render_overlay_draw_faces(mtcam_frame *frame, const mtcnn_face *faces, int count,
                                const render_overlay_style *style);
 /* Candidate boxes that left `stage` (1..3), in candidates[stage-1] at half the thickness.

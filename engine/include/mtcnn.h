@@ -107,6 +107,8 @@ typedef struct mtcnn_face {
     float landmarks[5][2];  /* (x, y): left eye, right eye, nose, left mouth, right mouth;
                                "left" = smaller x. Valid only when has_landmarks. */
     int has_landmarks;
+    int id;                 /* mtcnn_track: the track's id (>= 1, never reused by a tracker);
+                               0 from mtcnn_detect */
 } mtcnn_face;
 
 /* Per-call measurements: times in milliseconds, counts of boxes leaving each stage. */
@@ -160,6 +162,72 @@ MTCNN_API int mtcnn_align_transform(const float landmarks[5][2], mtcnn_align_tem
 MTCNN_API int mtcnn_align_face(const mtcnn_image *img, const mtcnn_face *face,
                                mtcnn_align_template tmpl, int out_width, int out_height,
                                uint8_t *out, ptrdiff_t out_stride);
+/* ---- tracker (docs/tracking.md) --------------------------------------------------------
+ * Follows faces across the frames of one video over a detector: the first frame (and every
+ * scan_interval-th, and the next after mtcnn_tracker_scan) gets the full cascade; the other
+ * frames run only R-Net and O-Net on candidates around each known face's predicted box, plus
+ * P-Net on one of scan_parts parts of the pyramid in rotation, so a new face is found within
+ * scan_parts frames. Boxes and landmarks are smoothed by a One Euro filter (Casiez et al.
+ * 2012) in the time of the frame timestamps. Results depend only on the frame sequence (and
+ * the options), never on the detector's thread count. The tracker uses the detector for its
+ * calls: do not use the detector elsewhere meanwhile; it must outlive the tracker. */
+
+typedef struct mtcnn_tracker_options {
+    int scan_interval; /* full scan every N frames (default 0 = only the first and when asked) */
+    int scan_parts;    /* partial P-Net scan: the pyramid cut into this many parts of equal
+                          cost, one per frame (1..64, default 10; 0 = no partial scan) */
+    int grace;         /* frames a track may miss (O-Net below threshold) before it ends;
+                          missed frames are not reported (default 3) */
+    float motion;      /* how far a face may move from its predicted place between frames,
+                          in face sides (default 0.25): the spread of the candidates */
+    float min_inside;  /* a face whose box has less than this fraction of its area inside the
+                          image counts as missed (default 0.7, where the full cascade stops
+                          finding faces at the edge; 0 = follow faces out to the edge) */
+    int smooth;        /* 0 = raw cascade output; 1 = One Euro filter (the paper's) on boxes
+                          and landmarks; 2 (default) = the same, its low-pass starting from
+                          the last output moved by the filter's speed estimate, which removes
+                          the lag of steady motion */
+    float min_cutoff;  /* One Euro: cutoff at rest, Hz (default 1.0) */
+    float beta;        /* One Euro: cutoff increase per face side per second of speed
+                          (default 1.0) */
+    float d_cutoff;    /* One Euro: cutoff of the speed estimate, Hz (default 1.0) */
+} mtcnn_tracker_options;
+
+MTCNN_API void mtcnn_tracker_options_default(mtcnn_tracker_options *topt);
+
+typedef enum mtcnn_frame_mode {
+    MTCNN_FRAME_SCAN = 0,  /* full cascade over the whole pyramid (+ the tracks) */
+    MTCNN_FRAME_TRACK = 1  /* R-Net + O-Net around the tracks (+ one part of the pyramid) */
+} mtcnn_frame_mode;
+
+/* What the last mtcnn_track call did. */
+typedef struct mtcnn_track_info {
+    mtcnn_frame_mode mode;
+    int scan_part;     /* track frames: the pyramid part P-Net ran on (0..scan_parts-1), or -1 */
+    int64_t frame;     /* this frame's index since create / reset (0 = the first) */
+    int n_tracks;      /* live tracks, those in their grace frames included */
+    int n_new, n_ended;/* tracks born / ended in this frame */
+    double ms;         /* time of the call */
+} mtcnn_track_info;
+
+typedef struct mtcnn_tracker mtcnn_tracker;
+
+/* `det` stays the caller's (its options, e.g. thresholds and threads, apply); topt NULL =
+ * defaults. */
+MTCNN_API int mtcnn_tracker_create(mtcnn_detector *det, const mtcnn_tracker_options *topt,
+                                   mtcnn_tracker **out);
+MTCNN_API void mtcnn_tracker_destroy(mtcnn_tracker *trk);
+/* Processes the next frame. timestamp_ns is the frame's time (any origin, increasing); a
+ * negative value means unknown: frames are then taken as 1/30 s apart. On success *faces
+ * points to *count faces owned by the tracker (valid until its next call), in ascending id
+ * order; each has its track's id. */
+MTCNN_API int mtcnn_track(mtcnn_tracker *trk, const mtcnn_image *img, int64_t timestamp_ns,
+                          const mtcnn_face **faces, int *count);
+/* Makes the next frame a full scan. */
+MTCNN_API void mtcnn_tracker_scan(mtcnn_tracker *trk);
+/* Forgets every track (a new video); ids keep counting, so they are never reused. */
+MTCNN_API void mtcnn_tracker_reset(mtcnn_tracker *trk);
+MTCNN_API const mtcnn_track_info *mtcnn_tracker_info(const mtcnn_tracker *trk);
 
 #ifdef __cplusplus
 }

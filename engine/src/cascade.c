@@ -53,6 +53,7 @@ static int publish(mtcnn_detector *d, mtcnn__buf *dst, int *count, const mtcnn__
         f[i].box[3] = (float)(b[i].y2 - 1);
         f[i].score = b[i].score;
         f[i].has_landmarks = with_landmarks;
+        f[i].id = 0;
         for (int p = 0; p < 5; p++) {
             f[i].landmarks[p][0] = with_landmarks ? b[i].lm[p] : 0.0f;
             f[i].landmarks[p][1] = with_landmarks ? b[i].lm[5 + p] : 0.0f;
@@ -164,8 +165,66 @@ static void ts_collect(mtcnn_detector *d, double wall_ms, double *ms_a, double *
         *macs += m;
 }
 
-/* Stage 1: pyramid + P-Net proposals. Leaves the boxes in d->boxes[0]; returns their count. */
-static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
+/* Cuts every level into bands for part `part` of `n_parts` (n_parts 1: the whole pyramid).
+ * With one part: one band per level with one thread (no rows computed twice); with more
+ * threads, levels bigger than a share of the work are cut so the threads finish together.
+ * With several parts (the tracker's partial scan): the coarsest levels (the big faces), which
+ * together cost at most 1/(2 n_parts) of the pyramid, are in every part; the other levels are
+ * cut into bands of at most 1/n_parts of their cost, independently of the thread count, and
+ * each band goes to the part its cost midpoint falls in, so the parts cover every output row
+ * exactly once. Each level's rows in the part are [row0, row1). Returns the band count. */
+static int plan_bands(const pnet_level *lv, int ns, double cost, int hwc, int threads,
+                      int part, int n_parts, pnet_band *band, int *row0, int *row1)
+{
+    int every = ns; /* levels [every, ns) are in every part */
+    double rest = cost;
+    if (n_parts > 1) {
+        double tail = 0;
+        while (every > 0 &&
+               tail + (double)lv[every - 1].hs * lv[every - 1].ws <= cost / (2.0 * n_parts)) {
+            every--;
+            tail += (double)lv[every].hs * lv[every].ws;
+        }
+        rest = cost - tail;
+    }
+    int n_bands = 0;
+    double done = 0;
+    for (int si = 0; si < ns; si++) {
+        const double c = (double)lv[si].hs * lv[si].ws;
+        const int split = n_parts > 1 && si < every;
+        const double share = split ? rest / n_parts : cost / (2.0 * threads);
+        int nb = hwc && (threads > 1 || split) ? (int)ceil(c / share - 0.25) : 1;
+        nb = nb < 1 ? 1 : nb > lv[si].ho ? lv[si].ho : nb;
+        if (row0)
+            row0[si] = row1[si] = 0;
+        for (int b = 0; b < nb; b++) {
+            const int r0 = lv[si].ho * b / nb, r1 = lv[si].ho * (b + 1) / nb;
+            const double cb = c * (r1 - r0) / lv[si].ho;
+            const int p = split ? (int)((done + cb / 2) / rest * n_parts) : part;
+            done += split ? cb : 0;
+            if (p != part)
+                continue;
+            if (row0 && row1[si] == row0[si])
+                row0[si] = r0;
+            if (row1)
+                row1[si] = r1;
+            /* A part's band is split again between the threads (the split never changes a
+             * value). */
+            const int sub = split && hwc && threads > 1 ? threads : 1;
+            for (int k = 0; k < sub; k++) {
+                const int s0 = r0 + (r1 - r0) * k / sub, s1 = r0 + (r1 - r0) * (k + 1) / sub;
+                if (s1 > s0 && band)
+                    band[n_bands] = (pnet_band){si, s0, s1};
+                n_bands += s1 > s0;
+            }
+        }
+    }
+    return n_bands;
+}
+
+/* Stage 1: pyramid + P-Net proposals on part `part` of `n_parts` of the pyramid. Leaves the
+ * boxes in d->boxes[0]; returns their count. */
+static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src, int part, int n_parts)
 {
     const mtcnn_options *o = &d->opt;
     double scales[MTCNN__MAX_SCALES];
@@ -185,28 +244,14 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
         map_floats += (size_t)5 * L->ho * L->wo;
         cost += (double)L->hs * L->ws;
     }
-    /* Bands: one per level with one thread (no rows computed twice); with more, levels
-     * bigger than a share of the work are cut so the threads finish together. */
     const int hwc = mtcnn__net_hwc(d->k), threads = d->n_threads;
-    int n_bands = 0;
-    for (int si = 0; si < ns; si++) {
-        const double c = (double)lv[si].hs * lv[si].ws;
-        int nb = hwc && threads > 1 ? (int)ceil(c / (cost / (2.0 * threads)) - 0.25) : 1;
-        nb = nb < 1 ? 1 : nb > lv[si].ho ? lv[si].ho : nb;
-        n_bands += nb;
-    }
-    pnet_band *band = mtcnn__buf_reserve(&d->bands, (size_t)n_bands * sizeof *band);
+    int row0[MTCNN__MAX_SCALES], row1[MTCNN__MAX_SCALES];
+    const int n_bands = plan_bands(lv, ns, cost, hwc, threads, part, n_parts, NULL, NULL, NULL);
+    pnet_band *band = mtcnn__buf_reserve(&d->bands, (size_t)(n_bands ? n_bands : 1) * sizeof *band);
     float *maps = mtcnn__buf_reserve(&d->maps, map_floats * sizeof(float));
     if (!band || !maps)
         return MTCNN_ENOMEM;
-    n_bands = 0;
-    for (int si = 0; si < ns; si++) {
-        const double c = (double)lv[si].hs * lv[si].ws;
-        int nb = hwc && threads > 1 ? (int)ceil(c / (cost / (2.0 * threads)) - 0.25) : 1;
-        nb = nb < 1 ? 1 : nb > lv[si].ho ? lv[si].ho : nb;
-        for (int b = 0; b < nb; b++)
-            band[n_bands++] = (pnet_band){si, lv[si].ho * b / nb, lv[si].ho * (b + 1) / nb};
-    }
+    plan_bands(lv, ns, cost, hwc, threads, part, n_parts, band, row0, row1);
     pnet_job job = {.d = d, .src = src, .lv = lv, .band = band, .maps = maps};
     atomic_init(&job.err, 0);
     ts_reset(d);
@@ -228,14 +273,14 @@ static int stage_pnet(mtcnn_detector *d, const mtcnn__src *src)
          * original transposes the regression maps when exactly one cell passes; the spec
          * says to treat that case like any other, as done here. */
         int n = 0;
-        for (size_t c = 0; c < plane; c++)
+        for (size_t c = (size_t)row0[si] * wo; c < (size_t)row1[si] * wo; c++)
             n += prob[c] >= o->thresholds[0];
         mtcnn__box *b = boxes_room(d, 0, total, total + n);
         if (!b)
             return MTCNN_ENOMEM;
         mtcnn__box *nb = b + total;
         int k = 0;
-        for (int i = 0; i < ho; i++)
+        for (int i = row0[si]; i < row1[si]; i++)
             for (int j = 0; j < wo; j++) {
                 const size_t c = (size_t)i * wo + j;
                 if (!(prob[c] >= o->thresholds[0]))
@@ -351,7 +396,7 @@ static float *run_box_net(mtcnn_detector *d, const mtcnn__src *src, int n, int o
 }
 
 /* Stage 2: R-Net on the n boxes in d->boxes[0]. Returns the survivors' count. */
-static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
+static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n, int merge_regressed)
 {
     int64_t t0 = mtcam_now_ns();
     int rc;
@@ -381,6 +426,10 @@ static int stage_rnet(mtcnn_detector *d, const mtcnn__src *src, int n)
         mtcnn__bbreg(&b[i], 1);
         mtcnn__rerec(&b[i]);
     }
+    /* The tracker's candidates around one face converge on it under R-Net's regression:
+     * one O-Net pass per face is enough (the original has no such step). */
+    if (merge_regressed && kept > 0 && (kept = nms_compact(d, 0, kept, 0.7, 0)) < 0)
+        return kept;
     d->stats.ms_rnet += (t1 - t0) * 1e-6;
     d->stats.ms_nms += mtcam_ms_since(t1);
     return kept;
@@ -433,20 +482,34 @@ static int stage_onet(mtcnn_detector *d, const mtcnn__src *src, int n)
 
 int mtcnn__cascade_run(mtcnn_detector *d, const mtcnn__src *src)
 {
+    return mtcnn__cascade_run_part(d, src, 0, 1, NULL, 0);
+}
+
+int mtcnn__cascade_run_part(mtcnn_detector *d, const mtcnn__src *src, int part, int n_parts,
+                            const mtcnn__box *extra, int n_extra)
+{
     const int64_t start = mtcam_now_ns();
     memset(&d->stats, 0, sizeof d->stats);
     d->n_faces = d->n_stage[0] = d->n_stage[1] = d->n_stage[2] = 0;
     int rc;
-    int n = stage_pnet(d, src);
+    int n = part >= 0 ? stage_pnet(d, src, part, n_parts) : 0;
     if (n < 0)
         return mtcam_set_error(n, "detect: %s", mtcnn_strerror(n));
+    if (n_extra > 0) {
+        /* The caller's candidates join P-Net's, as P-Net's leave stage 1. */
+        mtcnn__box *b = boxes_room(d, 0, n, n + n_extra);
+        if (!b)
+            return mtcam_set_error(MTCNN_ENOMEM, "detect: %s", mtcnn_strerror(MTCNN_ENOMEM));
+        memcpy(b + n, extra, (size_t)n_extra * sizeof *b);
+        n += n_extra;
+    }
     d->stats.n_pnet = n;
     if ((rc = publish(d, &d->stage_faces[0], &d->n_stage[0], d->boxes[0].p, n, 0)))
         goto fail;
     /* A stage that gets no boxes is skipped and n stays 0, so the results are always the
      * boxes leaving the last stage asked for. */
     if (d->opt.stages >= 2 && n > 0) {
-        n = stage_rnet(d, src, n);
+        n = stage_rnet(d, src, n, n_extra > 0);
         if (n < 0) {
             rc = n;
             goto fail;

@@ -154,7 +154,7 @@ int mtcnn_detector_stage_boxes(const mtcnn_detector *d, int stage, const mtcnn_f
 }
 
 /* Resolves the caller's pixel format into byte offsets of R, G and B. */
-static int make_source(const mtcnn_image *img, int swap_rb, mtcnn__src *src)
+int mtcnn__make_source(const mtcnn_image *img, int swap_rb, mtcnn__src *src)
 {
     if (!img || !img->data)
         return mtcam_set_error(MTCNN_EINVAL, "detect: image or its data is NULL");
@@ -192,7 +192,7 @@ int mtcnn_detect(mtcnn_detector *d, const mtcnn_image *img, const mtcnn_face **f
     *faces = NULL;
     *count = 0;
     mtcnn__src src;
-    int rc = make_source(img, d->opt.swap_rb, &src);
+    int rc = mtcnn__make_source(img, d->opt.swap_rb, &src);
     if (rc)
         return rc;
     rc = mtcnn__cascade_run(d, &src);

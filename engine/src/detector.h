@@ -47,6 +47,13 @@ struct mtcnn_detector {
 
 /* Runs the cascade on `src`; fills faces/stage_faces/stats. */
 int mtcnn__cascade_run(mtcnn_detector *d, const mtcnn__src *src);
+/* The same for the tracker: P-Net on part `part` of `n_parts` of the pyramid (see
+ * plan_bands in cascade.c; part -1 = no P-Net), then the candidates extra[0..n_extra)
+ * (1-based, squared and truncated like P-Net's output) join P-Net's for R-Net and O-Net. */
+int mtcnn__cascade_run_part(mtcnn_detector *d, const mtcnn__src *src, int part, int n_parts,
+                            const mtcnn__box *extra, int n_extra);
+/* Resolves the caller's image into a source (detector.c), with the detector's channel order. */
+int mtcnn__make_source(const mtcnn_image *img, int swap_rb, mtcnn__src *src);
 
 /* Crops box b (integer 1-based inclusive corners; black outside the image), resizes it to
  * side x side and writes it normalised, planar RGB, into `in`. */

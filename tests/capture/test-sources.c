@@ -682,6 +682,8 @@ static int demo_source(void)
     int rc = capture_open("demo", &o, &a);
     CHECK_MSG(rc == 0, "%s", mtcam_last_error());
     CHECK_STR_CONTAINS(capture_describe(a), "640x480 25 fps");
+    CHECK_STR_CONTAINS(capture_kind(a), "demo");
+    CHECK_INT_EQ(strlen(capture_kind(a)), 4);
     rc = tu_validate_source(a, 640, 480, 30, 40000000, 0, NULL);
     capture_close(a);
     if (rc)

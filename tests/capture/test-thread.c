@@ -142,6 +142,41 @@ static int paced_no_drops(void)
     return 0;
 }
 
+/* lossless: a consumer slower than the file's rate still gets every frame, in order. */
+static int lossless_slow_consumer(void)
+{
+    enum { FRAMES = 30, FPS = 100 };
+    char dir[64] = "", path[128];
+    capture_source *src;
+    int rc = open_y4m(dir, sizeof dir, path, sizeof path, FRAMES, FPS, 0, &src);
+    if (rc)
+        return rc;
+    capture_thread *th;
+    const capture_thread_options topt = {.lossless = 1};
+    CHECK(capture_thread_start(src, &topt, &th) == 0);
+    mtcam_frame f = {0};
+    uint64_t seq;
+    int got = 0, in_order = 1, pictures = 1;
+    while ((rc = capture_thread_wait(th, &f, &seq, 2000)) == 1) {
+        in_order &= seq == (uint64_t)got;
+        pictures &= frame_matches(&f, got);
+        got++;
+        mtcam_sleep_ms(25); /* 2.5 frame periods: without lossless most frames would drop */
+    }
+    capture_thread_stats st;
+    capture_thread_get_stats(th, &st);
+    capture_thread_stop(th);
+    mtcam_frame_free(&f);
+    tu_rmtree(dir);
+    CHECK_INT_EQ(rc, MTCNN_EEOF);
+    CHECK_INT_EQ(got, FRAMES);
+    CHECK(in_order);
+    CHECK(pictures);
+    CHECK_INT_EQ(st.dropped, 0);
+    CHECK_INT_EQ(st.delivered, FRAMES);
+    return 0;
+}
+
 /* ---- a fake camera: gives `frames_before_fail` frames, then fails with `fail_code` ---- */
 
 typedef struct fake_camera {
@@ -363,6 +398,7 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
         {"newest_only", newest_only},
         {"paced_no_drops", paced_no_drops},
+        {"lossless_slow_consumer", lossless_slow_consumer},
         {"reopen_after_unplug", reopen_after_unplug},
         {"stall_then_gone", stall_then_gone},
         {"file_failure_is_final", file_failure_is_final},

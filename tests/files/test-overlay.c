@@ -310,10 +310,19 @@ static int score_label(void)
     w = render_overlay_text_width("0.250", 1) + 2;
     if (text_matches_font(&h, 120 - w + 1, 50 - 9 + 1, "0.250", 1, st.text, st.box))
         return 1;
-    CHECK(padding_intact(&f) && padding_intact(&g) && padding_intact(&h));
+    /* A tracked face: its id before the score. */
+    mtcam_frame k;
+    CHECK_INT_EQ(make_frame(&k, 120, 100), 0);
+    face = face_at(30, 40, 90, 95, 0.98765f);
+    face.id = 17;
+    render_overlay_draw_faces(&k, &face, 1, &st);
+    if (text_matches_font(&k, 31, 32, "#17 0.988", 1, st.text, st.box))
+        return 1;
+    CHECK(padding_intact(&f) && padding_intact(&g) && padding_intact(&h) && padding_intact(&k));
     mtcam_frame_free(&f);
     mtcam_frame_free(&g);
     mtcam_frame_free(&h);
+    mtcam_frame_free(&k);
     return 0;
 }
 
