@@ -83,6 +83,21 @@ typedef struct mtcnn_image {
     mtcnn_pixel_format format;
 } mtcnn_image;
 
+/* The arithmetic the nets run in. INT8 needs a model with a calibration (mtcam-convert
+ * --calibrate) and a CPU with an INT8 kernel (AVX-512 VNNI today); AUTO picks INT8 when both
+ * hold (it meets the accuracy bar of docs/performance.md), else FP32. BF16 is reserved. */
+typedef enum mtcnn_precision {
+    MTCNN_PRECISION_AUTO = 0,
+    MTCNN_PRECISION_FP32 = 1,
+    MTCNN_PRECISION_BF16 = 2,
+    MTCNN_PRECISION_INT8 = 3
+} mtcnn_precision;
+
+/* "auto", "fp32", "bf16", "int8"; "?" for anything else. */
+MTCNN_API const char *mtcnn_precision_name(int precision);
+/* Parses one of those names; MTCNN_EINVAL (with a message naming it) when unknown. */
+MTCNN_API int mtcnn_precision_parse(const char *name, mtcnn_precision *out);
+
 typedef struct mtcnn_options {
     float min_face;      /* smallest face side searched, pixels (default 20, >= 8; below 12
                             the first pyramid level enlarges the image) */
@@ -97,6 +112,8 @@ typedef struct mtcnn_options {
                             that fed BGR to the RGB-trained nets); default 0 */
     int mirror_landmarks; /* non-zero: average landmarks with a mirrored O-Net pass (KZ v1) */
     int refine_landmarks; /* non-zero: refine with L-Net when the model has it (KZ v2) */
+    int precision;        /* mtcnn_precision (default AUTO); a precision the model or CPU
+                             cannot run fails create/set_options with MTCNN_EUNSUPPORTED */
 } mtcnn_options;
 
 MTCNN_API void mtcnn_options_default(mtcnn_options *opt);
@@ -140,6 +157,8 @@ MTCNN_API int mtcnn_detect(mtcnn_detector *det, const mtcnn_image *img,
 MTCNN_API int mtcnn_detector_stage_boxes(const mtcnn_detector *det, int stage,
                                          const mtcnn_face **boxes, int *count);
 MTCNN_API const mtcnn_stats *mtcnn_detector_stats(const mtcnn_detector *det);
+/* The precision the detector runs in (AUTO resolved: FP32 or INT8), for display. */
+MTCNN_API mtcnn_precision mtcnn_detector_precision(const mtcnn_detector *det);
 
 /* ---- aligned face crops ------------------------------------------------------------- */
 

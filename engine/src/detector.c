@@ -21,6 +21,60 @@ void mtcnn_options_default(mtcnn_options *opt)
     opt->threads = 1;
 }
 
+static const char *const precision_names[] = {"auto", "fp32", "bf16", "int8"};
+
+const char *mtcnn_precision_name(int p)
+{
+    return p >= 0 && p < 4 ? precision_names[p] : "?";
+}
+
+int mtcnn_precision_parse(const char *name, mtcnn_precision *out)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (strcmp(name, precision_names[i]) == 0) {
+            *out = (mtcnn_precision)i;
+            return 0;
+        }
+    return mtcam_set_error(MTCNN_EINVAL, "precision \"%s\" unknown (auto, fp32, bf16, int8)",
+                           name ? name : "(null)");
+}
+
+/* The kernel table for the asked precision: INT8 needs the model's calibration and an INT8
+ * kernel for this CPU's table; AUTO takes INT8 only with a SIMD kernel (the scalar INT8
+ * table is the tests' oracle, slower than the FP32 reference). */
+static int pick_table(const mtcnn_model *m, int precision, const mtk_table **out)
+{
+    const mtk_table *base = mtk_get_table(), *q8 = mtk_int8_table(base);
+    switch (precision) {
+    case MTCNN_PRECISION_AUTO:
+        *out = m->has_calib && q8 && strcmp(base->name, "scalar") != 0 ? q8 : base;
+        return 0;
+    case MTCNN_PRECISION_FP32: *out = base; return 0;
+    case MTCNN_PRECISION_INT8:
+        if (!m->has_calib)
+            return mtcam_set_error(MTCNN_EUNSUPPORTED,
+                                   "precision int8: the model has no INT8 calibration "
+                                   "(mtcam-convert --calibrate adds one)");
+        if (!q8)
+            return mtcam_set_error(MTCNN_EUNSUPPORTED,
+                                   "precision int8: no INT8 kernel for the %s kernels on this "
+                                   "CPU",
+                                   base->name);
+        *out = q8;
+        return 0;
+    case MTCNN_PRECISION_BF16:
+        return mtcam_set_error(MTCNN_EUNSUPPORTED,
+                               "precision bf16: not implemented (docs/performance.md)");
+    default:
+        return mtcam_set_error(MTCNN_EINVAL, "options: precision %d unknown", precision);
+    }
+}
+
+mtcnn_precision mtcnn_detector_precision(const mtcnn_detector *d)
+{
+    return d && d->k->precision == MTK_INT8 ? MTCNN_PRECISION_INT8 : MTCNN_PRECISION_FP32;
+}
+
 static int check_options(const mtcnn_options *o)
 {
     if (!(o->min_face >= 8.0f && o->min_face <= 100000.0f))
@@ -96,7 +150,10 @@ int mtcnn_detector_create(const mtcnn_model *model, const mtcnn_options *opt,
     if (!d)
         return mtcam_set_error(MTCNN_ENOMEM, "mtcnn_detector_create: out of memory");
     d->model = model;
-    d->k = mtk_get_table();
+    if ((rc = pick_table(model, opt->precision, &d->k))) {
+        free(d);
+        return rc;
+    }
     d->opt = *opt;
     if ((rc = set_threads(d, opt->threads))) {
         mtcnn_detector_destroy(d);
@@ -132,9 +189,13 @@ int mtcnn_detector_set_options(mtcnn_detector *d, const mtcnn_options *opt)
     int rc = check_options(opt);
     if (rc)
         return rc;
+    const mtk_table *k;
+    if ((rc = pick_table(d->model, opt->precision, &k)))
+        return rc;
     /* A new thread count resizes the pool (created here, never during a detect call). */
     if ((rc = set_threads(d, opt->threads)))
         return rc;
+    d->k = k;
     d->opt = *opt;
     return 0;
 }

@@ -25,7 +25,10 @@
 
 #define MAGIC "MTCAMNN\0"
 #define MAGIC_SIZE 8
-#define FORMAT_VERSION 1u
+/* Version 2 = version 1 plus the INT8 calibration tensor (calib.act_scale); files without a
+ * calibration are still written as version 1, so older builds keep reading them. */
+#define FORMAT_VERSION 2u
+#define FORMAT_VERSION_PLAIN 1u
 #define HEADER_SIZE 64u
 #define ENTRY_SIZE 96u
 #define NAME_SIZE 48u
@@ -107,6 +110,32 @@ static uint32_t crc32_ieee(const unsigned char *p, size_t n)
 static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 static int is_lnet(int id) { return !mtcnn__tensors[id].required; }
+
+/* The calibration is one more table entry, outside arch.h's weights: id MTCNN__T_COUNT. */
+#define CALIB_ID MTCNN__T_COUNT
+static const mtcnn__tensor_info calib_info = {
+    .name = MTCNN__CALIB_NAME, .required = 0, .ndim = 1, .dims = {MTCNN__N_ACT}, .count = MTCNN__N_ACT};
+
+static const mtcnn__tensor_info *info_of(int id)
+{
+    return id == CALIB_ID ? &calib_info : &mtcnn__tensors[id];
+}
+
+static int find_entry_id(const char *name)
+{
+    return strcmp(name, MTCNN__CALIB_NAME) == 0 ? CALIB_ID : mtcnn__tensor_find(name);
+}
+
+/* A calibration is MTCNN__N_ACT finite, positive scales. */
+static int check_calib(const char *name, const float *v)
+{
+    for (int i = 0; i < MTCNN__N_ACT; i++)
+        if (!isfinite(v[i]) || !(v[i] > 0.0f))
+            return mtcam_set_error(MTCNN_EMODEL,
+                                   "%s: tensor %s: value %d is %g, not a positive scale", name,
+                                   MTCNN__CALIB_NAME, i, (double)v[i]);
+    return 0;
+}
 
 /* Formats dims as "28x3x3x3" for messages. */
 static void dims_text(char *buf, size_t size, int ndim, const uint32_t *dims)
@@ -251,12 +280,18 @@ static int check_tensor_set(const char *name, const float *const tensors[MTCNN__
 
 int mtcnn__model_from_tensors(const float *const tensors[MTCNN__T_COUNT], mtcnn_model **out)
 {
+    return mtcnn__model_from_tensors_calib(tensors, NULL, out);
+}
+
+int mtcnn__model_from_tensors_calib(const float *const tensors[MTCNN__T_COUNT],
+                                    const float *act_scale, mtcnn_model **out)
+{
     static const char name[] = "model from tensors";
     if (!out)
         return mtcam_set_error(MTCNN_EINVAL, "%s: out is NULL", name);
     *out = NULL;
     int with_lnet, rc = check_tensor_set(name, tensors, &with_lnet);
-    if (rc < 0)
+    if (rc < 0 || (act_scale && (rc = check_calib(name, act_scale)) < 0))
         return rc;
     mtcnn_model *m;
     float *slots[MTCNN__T_COUNT];
@@ -265,6 +300,10 @@ int mtcnn__model_from_tensors(const float *const tensors[MTCNN__T_COUNT], mtcnn_
     for (int i = 0; i < MTCNN__T_COUNT; i++)
         if (slots[i])
             memcpy(slots[i], tensors[i], (size_t)mtcnn__tensors[i].count * sizeof(float));
+    if (act_scale) {
+        memcpy(m->act_scale, act_scale, sizeof m->act_scale);
+        m->has_calib = 1;
+    }
     return model_finish(name, m, out);
 }
 
@@ -273,28 +312,39 @@ int mtcnn__model_from_tensors(const float *const tensors[MTCNN__T_COUNT], mtcnn_
 int mtcnn__model_write_memory(const float *const tensors[MTCNN__T_COUNT], void **data,
                               size_t *size)
 {
+    return mtcnn__model_write_memory_calib(tensors, NULL, data, size);
+}
+
+int mtcnn__model_write_memory_calib(const float *const tensors[MTCNN__T_COUNT],
+                                    const float *act_scale, void **data, size_t *size)
+{
     static const char name[] = "model writer";
     if (!data || !size)
         return mtcam_set_error(MTCNN_EINVAL, "%s: data or size is NULL", name);
     *data = NULL;
     *size = 0;
     int with_lnet, rc = check_tensor_set(name, tensors, &with_lnet);
-    if (rc < 0)
+    if (rc < 0 || (act_scale && (rc = check_calib(name, act_scale)) < 0))
         return rc;
 
+    /* The entries: the weights in arch.h order, then the calibration when there is one. */
+    const float *src[MTCNN__T_COUNT + 1];
+    for (int i = 0; i < MTCNN__T_COUNT; i++)
+        src[i] = tensors[i];
+    src[CALIB_ID] = act_scale;
     uint32_t count = 0;
-    for (int i = 0; i < MTCNN__T_COUNT; i++)
-        count += tensors[i] != NULL;
+    for (int i = 0; i <= CALIB_ID; i++)
+        count += src[i] != NULL;
     size_t total = align_up(HEADER_SIZE + (size_t)count * ENTRY_SIZE, DATA_ALIGN);
-    for (int i = 0; i < MTCNN__T_COUNT; i++)
-        if (tensors[i])
-            total += align_up((size_t)mtcnn__tensors[i].count * 4, DATA_ALIGN);
+    for (int i = 0; i <= CALIB_ID; i++)
+        if (src[i])
+            total += align_up((size_t)info_of(i)->count * 4, DATA_ALIGN);
 
     unsigned char *buf = calloc(1, total); /* padding and reserved fields stay zero */
     if (!buf)
         return mtcam_set_error(MTCNN_ENOMEM, "%s: out of memory for %zu bytes", name, total);
     memcpy(buf + H_MAGIC, MAGIC, MAGIC_SIZE);
-    wr32(buf + H_VERSION, FORMAT_VERSION);
+    wr32(buf + H_VERSION, act_scale ? FORMAT_VERSION : FORMAT_VERSION_PLAIN);
     wr64(buf + H_FILE_SIZE, total);
     wr32(buf + H_COUNT, count);
     wr32(buf + H_ENTRY_SIZE, ENTRY_SIZE);
@@ -302,10 +352,10 @@ int mtcnn__model_write_memory(const float *const tensors[MTCNN__T_COUNT], void *
 
     unsigned char *entry = buf + HEADER_SIZE;
     size_t at = align_up(HEADER_SIZE + (size_t)count * ENTRY_SIZE, DATA_ALIGN);
-    for (int i = 0; i < MTCNN__T_COUNT; i++) {
-        if (!tensors[i])
+    for (int i = 0; i <= CALIB_ID; i++) {
+        if (!src[i])
             continue;
-        const mtcnn__tensor_info *ti = &mtcnn__tensors[i];
+        const mtcnn__tensor_info *ti = info_of(i);
         memcpy(entry + E_NAME, ti->name, strlen(ti->name)); /* NUL-padded by calloc */
         wr32(entry + E_DTYPE, DTYPE_F32LE);
         wr32(entry + E_NDIM, (uint32_t)ti->ndim);
@@ -314,7 +364,7 @@ int mtcnn__model_write_memory(const float *const tensors[MTCNN__T_COUNT], void *
         wr64(entry + E_OFFSET, at);
         wr64(entry + E_COUNT, ti->count);
         for (uint32_t k = 0; k < ti->count; k++)
-            wr32(buf + at + 4 * (size_t)k, bits_from_f32(tensors[i][k]));
+            wr32(buf + at + 4 * (size_t)k, bits_from_f32(src[i][k]));
         at += align_up((size_t)ti->count * 4, DATA_ALIGN);
         entry += ENTRY_SIZE;
     }
@@ -326,11 +376,17 @@ int mtcnn__model_write_memory(const float *const tensors[MTCNN__T_COUNT], void *
 
 int mtcnn__model_write_file(const char *path, const float *const tensors[MTCNN__T_COUNT])
 {
+    return mtcnn__model_write_file_calib(path, tensors, NULL);
+}
+
+int mtcnn__model_write_file_calib(const char *path, const float *const tensors[MTCNN__T_COUNT],
+                                  const float *act_scale)
+{
     if (!path)
         return mtcam_set_error(MTCNN_EINVAL, "model writer: path is NULL");
     void *data;
     size_t size = 0;
-    int rc = mtcnn__model_write_memory(tensors, &data, &size);
+    int rc = mtcnn__model_write_memory_calib(tensors, act_scale, &data, &size);
     if (rc < 0)
         return rc;
     /* Write beside the target and rename over it, so an interrupted write never leaves a
@@ -377,7 +433,7 @@ done:
 /* Checks the header and table of a whole file in memory, and fills entry_of[id] with the
  * table index of each arch tensor (-1 when absent). */
 static int parse_table(const char *name, const unsigned char *p, size_t size,
-                       int entry_of[MTCNN__T_COUNT], int *with_lnet)
+                       int entry_of[MTCNN__T_COUNT + 1], int *with_lnet)
 {
     if (size < MAGIC_SIZE || memcmp(p + H_MAGIC, MAGIC, MAGIC_SIZE) != 0) {
         if (size < MAGIC_SIZE && memcmp(p, MAGIC, size) == 0)
@@ -389,10 +445,11 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
         return mtcam_set_error(MTCNN_EMODEL, "%s: truncated header: %zu of %u bytes", name,
                                size, HEADER_SIZE);
     uint32_t version = rd32(p + H_VERSION);
-    if (version != FORMAT_VERSION)
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_PLAIN)
         return mtcam_set_error(MTCNN_EUNSUPPORTED,
-                               "%s: unsupported format version %u (this build reads version %u)",
-                               name, (unsigned)version, FORMAT_VERSION);
+                               "%s: unsupported format version %u (this build reads versions "
+                               "%u and %u)",
+                               name, (unsigned)version, FORMAT_VERSION_PLAIN, FORMAT_VERSION);
     uint64_t file_size = rd64(p + H_FILE_SIZE);
     if (file_size > size)
         return mtcam_set_error(MTCNN_EMODEL,
@@ -416,9 +473,9 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
                                (unsigned)entry_size, ENTRY_SIZE);
     /* Every valid tensor is known and appears once, so more entries than the architecture has
      * can only be corruption; this also bounds every size computed below. */
-    if (count > MTCNN__T_COUNT)
+    if (count > MTCNN__T_COUNT + 1)
         return mtcam_set_error(MTCNN_EMODEL, "%s: absurd tensor count %u (at most %d)", name,
-                               (unsigned)count, MTCNN__T_COUNT);
+                               (unsigned)count, MTCNN__T_COUNT + 1);
     if (table < HEADER_SIZE || table > size || (size - table) / ENTRY_SIZE < count)
         return mtcam_set_error(MTCNN_EMODEL,
                                "%s: tensor table (offset %llu, %u entries) outside the %zu-byte "
@@ -427,8 +484,8 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
     uint64_t table_end = table + (uint64_t)count * ENTRY_SIZE;
 
     /* data ranges [begin, end) of the entries, to detect overlaps */
-    uint64_t begin[MTCNN__T_COUNT], end[MTCNN__T_COUNT];
-    for (int i = 0; i < MTCNN__T_COUNT; i++)
+    uint64_t begin[MTCNN__T_COUNT + 1], end[MTCNN__T_COUNT + 1];
+    for (int i = 0; i <= CALIB_ID; i++)
         entry_of[i] = -1;
     for (uint32_t e = 0; e < count; e++) {
         const unsigned char *en = p + table + (size_t)e * ENTRY_SIZE;
@@ -437,7 +494,7 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
         if (memchr(en + E_NAME, 0, NAME_SIZE) == NULL)
             return mtcam_set_error(MTCNN_EMODEL, "%s: entry %u: tensor name not terminated",
                                    name, (unsigned)e);
-        int id = mtcnn__tensor_find((const char *)en + E_NAME);
+        int id = find_entry_id((const char *)en + E_NAME);
         if (id < 0)
             return mtcam_set_error(MTCNN_EMODEL, "%s: entry %u: unknown tensor \"%s\"", name,
                                    (unsigned)e, tname);
@@ -445,7 +502,7 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
             return mtcam_set_error(MTCNN_EMODEL, "%s: duplicate tensor %s (entries %d and %u)",
                                    name, tname, entry_of[id], (unsigned)e);
         entry_of[id] = (int)e;
-        const mtcnn__tensor_info *ti = &mtcnn__tensors[id];
+        const mtcnn__tensor_info *ti = info_of(id);
 
         uint32_t dtype = rd32(en + E_DTYPE), ndim = rd32(en + E_NDIM);
         if (dtype != DTYPE_F32LE)
@@ -499,6 +556,13 @@ static int parse_table(const char *name, const unsigned char *p, size_t size,
                                        other, tname);
             }
     }
+    if (version == FORMAT_VERSION_PLAIN && entry_of[CALIB_ID] >= 0)
+        return mtcam_set_error(MTCNN_EMODEL,
+                               "%s: a version 1 file cannot hold %s (version 2 adds it)", name,
+                               MTCNN__CALIB_NAME);
+    if (version == FORMAT_VERSION && entry_of[CALIB_ID] < 0)
+        return mtcam_set_error(MTCNN_EMODEL, "%s: version 2 file without its %s tensor", name,
+                               MTCNN__CALIB_NAME);
     int present[MTCNN__T_COUNT];
     for (int i = 0; i < MTCNN__T_COUNT; i++)
         present[i] = entry_of[i] >= 0;
@@ -519,7 +583,7 @@ MTCNN_API int mtcnn_model_load_memory(const void *data, size_t size, const char 
         return mtcam_set_error(MTCNN_EMODEL, "%s: %zu bytes, larger than any model (%u)", name,
                                size, MAX_FILE_SIZE);
     const unsigned char *p = data ? data : (const unsigned char *)"";
-    int entry_of[MTCNN__T_COUNT], with_lnet;
+    int entry_of[MTCNN__T_COUNT + 1], with_lnet;
     int rc = parse_table(name, p, size, entry_of, &with_lnet);
     if (rc < 0)
         return rc;
@@ -540,6 +604,17 @@ MTCNN_API int mtcnn_model_load_memory(const void *data, size_t size, const char 
             mtcnn_model_free(m);
             return rc;
         }
+    }
+    if (entry_of[CALIB_ID] >= 0) {
+        const unsigned char *en = p + table + (size_t)entry_of[CALIB_ID] * ENTRY_SIZE;
+        const unsigned char *src = p + rd64(en + E_OFFSET);
+        for (int k = 0; k < MTCNN__N_ACT; k++)
+            m->act_scale[k] = f32_from_bits(rd32(src + 4 * (size_t)k));
+        if ((rc = check_calib(name, m->act_scale)) < 0) {
+            mtcnn_model_free(m);
+            return rc;
+        }
+        m->has_calib = 1;
     }
     return model_finish(name, m, out);
 }

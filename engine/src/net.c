@@ -10,6 +10,8 @@
 #include "align.h"
 #include "arch.h"
 #include "err.h"
+#include "net-layers.h"
+#include "net-q8.h"
 
 /* The repacked layers of the fast path (model->packed). */
 enum { P_CONV1, P_CONV2, P_CONV3, P_HEADS, P_COUNT };
@@ -128,6 +130,22 @@ static void onet_forward_ref(const mtcnn_model *m, const mtk_table *k, const flo
 
 /* ---- fast path (HWC, packed weights) --------------------------------------------------- */
 
+/* Calibration (calibrate.c): while a thread's sink is set, the FP32 fast path records the
+ * largest |x| of every quantised layer's input into it (model.h's act_scale order). */
+static _Thread_local float *calib_sink;
+
+void mtcnn__calib_set_sink(float *max_abs) { calib_sink = max_abs; }
+
+static void observe(int layer, const float *x, size_t n)
+{
+    if (!calib_sink)
+        return;
+    float m = calib_sink[layer];
+    for (size_t i = 0; i < n; i++)
+        m = fmaxf(m, fabsf(x[i]));
+    calib_sink[layer] = m;
+}
+
 static const packed_model *packed(const mtcnn_model *m) { return m->packed; }
 
 /* Runs one packed conv layer over a whole h x w input; returns the multiply-adds. */
@@ -152,20 +170,26 @@ double mtcnn__pnet_forward_hwc(const mtcnn_model *m, const mtk_table *k, const f
                                int h, int w, float *scratch, float *prob, float *reg,
                                size_t reg_plane)
 {
+    if (k->precision == MTK_INT8 && m->packed_q8)
+        return mtcnn__pnet_forward_q8(m, k, in, h, w, scratch, prob, reg, reg_plane);
     const packed_model *pm = packed(m);
     float *a = scratch, *b = scratch + (size_t)10 * (h - 2) * (w - 2);
     double macs = 0;
     int ch = h - 2, cw = w - 2;
+    observe(0, in, (size_t)3 * h * w);
     macs += conv_hwc(k, &pm->p[P_CONV1], in, h, w, a);
     k->maxpool_hwc(a, 10, ch, cw, 2, 2, b);
     ch = mtk_pool_out(ch, 2, 2);
     cw = mtk_pool_out(cw, 2, 2);
+    observe(1, b, (size_t)10 * ch * cw);
     macs += conv_hwc(k, &pm->p[P_CONV2], b, ch, cw, a);
     ch -= 2;
     cw -= 2;
+    observe(2, a, (size_t)16 * ch * cw);
     macs += conv_hwc(k, &pm->p[P_CONV3], a, ch, cw, b);
     ch -= 2;
     cw -= 2;
+    observe(3, b, (size_t)32 * ch * cw);
     /* Both 1x1 heads in one layer: per cell 2 class scores, then dx1, dy1, dx2, dy2. */
     macs += conv_hwc(k, &pm->p[P_HEADS], b, ch, cw, a);
     const size_t plane = (size_t)ch * cw;
@@ -211,18 +235,27 @@ size_t mtcnn__onet_batch_scratch_floats(int n)
 static void rnet_batch_hwc(const mtcnn_model *m, const mtk_table *k, const float *in, int n,
                            float *scratch, float *out)
 {
+    if (k->precision == MTK_INT8 && m->packed_q8) {
+        mtcnn__rnet_batch_q8(m, k, in, n, scratch, out);
+        return;
+    }
     const packed_model *pm = packed(m);
     float *a = scratch, *b = a + R_A, *flat = b + R_B, *fc = flat + (size_t)n * R_FLAT;
     float *head = fc + (size_t)n * 128;
+    observe(4, in, (size_t)n * 24 * 24 * 3);
     for (int i = 0; i < n; i++) {
         conv_hwc(k, &pm->r[R_CONV1], in + (size_t)i * 24 * 24 * 3, 24, 24, a); /* 22x22x28 */
         k->maxpool_hwc(a, 28, 22, 22, 3, 2, b);                                 /* 11x11 */
+        observe(5, b, 11 * 11 * 28);
         conv_hwc(k, &pm->r[R_CONV2], b, 11, 11, a);                             /* 9x9x48 */
         k->maxpool_hwc(a, 48, 9, 9, 3, 2, b);                                   /* 4x4 */
+        observe(6, b, 4 * 4 * 48);
         conv_hwc(k, &pm->r[R_CONV3], b, 4, 4, flat + (size_t)i * R_FLAT);       /* 3x3x64 */
     }
+    observe(7, flat, (size_t)n * R_FLAT);
     /* FC layers: one row of n "pixels" of 576 (then 128) channels, kernel 1. */
     k->conv_hwc(&pm->r[R_FC4], flat, 0, 1, n, fc, 0);
+    observe(8, fc, (size_t)n * 128);
     k->conv_hwc(&pm->r[R_HEADS], fc, 0, 1, n, head, 0);
     for (int i = 0; i < n; i++) {
         const float *h = head + (size_t)i * 6;
@@ -236,19 +269,29 @@ static void rnet_batch_hwc(const mtcnn_model *m, const mtk_table *k, const float
 static void onet_batch_hwc(const mtcnn_model *m, const mtk_table *k, const float *in, int n,
                            float *scratch, float *out)
 {
+    if (k->precision == MTK_INT8 && m->packed_q8) {
+        mtcnn__onet_batch_q8(m, k, in, n, scratch, out);
+        return;
+    }
     const packed_model *pm = packed(m);
     float *a = scratch, *b = a + O_A, *flat = b + O_B, *fc = flat + (size_t)n * O_FLAT;
     float *head = fc + (size_t)n * 256;
+    observe(9, in, (size_t)n * 48 * 48 * 3);
     for (int i = 0; i < n; i++) {
         conv_hwc(k, &pm->o[O_CONV1], in + (size_t)i * 48 * 48 * 3, 48, 48, a); /* 46x46x32 */
         k->maxpool_hwc(a, 32, 46, 46, 3, 2, b);                                 /* 23x23 */
+        observe(10, b, 23 * 23 * 32);
         conv_hwc(k, &pm->o[O_CONV2], b, 23, 23, a);                             /* 21x21x64 */
         k->maxpool_hwc(a, 64, 21, 21, 3, 2, b);                                 /* 10x10 */
+        observe(11, b, 10 * 10 * 64);
         conv_hwc(k, &pm->o[O_CONV3], b, 10, 10, a);                             /* 8x8x64 */
         k->maxpool_hwc(a, 64, 8, 8, 2, 2, b);                                   /* 4x4 */
+        observe(12, b, 4 * 4 * 64);
         conv_hwc(k, &pm->o[O_CONV4], b, 4, 4, flat + (size_t)i * O_FLAT);       /* 3x3x128 */
     }
+    observe(13, flat, (size_t)n * O_FLAT);
     k->conv_hwc(&pm->o[O_FC5], flat, 0, 1, n, fc, 0);
+    observe(14, fc, (size_t)n * 256);
     k->conv_hwc(&pm->o[O_HEADS], fc, 0, 1, n, head, 0);
     for (int i = 0; i < n; i++) {
         const float *h = head + (size_t)i * 16;
@@ -314,20 +357,9 @@ void mtcnn__onet_forward(const mtcnn_model *m, const mtk_table *k, const float *
 
 /* ---- weight repacking ----------------------------------------------------------------- */
 
-/* Where a layer's rows come from: `rows` output channels of tensor `w` (bias `b`), whose
- * input is either a k x k conv window over c_in channels, or a flattened CHW activation of
- * c_in channels x `hw` pixels (hw = 1 for a plain vector). */
-typedef struct src_part {
-    int w, b, rows;
-} src_part;
+typedef mtcnn__layer_src layer_src;
 
-typedef struct layer_src {
-    int k, c_in, hw, slope; /* slope: tensor id or -1 */
-    int n_parts;
-    src_part part[3];
-} layer_src;
-
-static int layer_rows(const layer_src *s)
+int mtcnn__layer_rows(const layer_src *s)
 {
     int n = 0;
     for (int i = 0; i < s->n_parts; i++)
@@ -338,12 +370,12 @@ static int layer_rows(const layer_src *s)
 static size_t layer_floats(const layer_src *s)
 {
     const size_t kk = (size_t)s->k * s->k * s->c_in * s->hw;
-    const size_t np = (size_t)mtk_panels(layer_rows(s));
+    const size_t np = (size_t)mtk_panels(mtcnn__layer_rows(s));
     return np * MTK_PANEL * (kk + 2);
 }
 
 /* Canonical index, within one output row, of HWC-ordered K index kk. */
-static size_t canonical_col(const layer_src *s, int kk)
+size_t mtcnn__canonical_col(const layer_src *s, int kk)
 {
     const int ci = kk % s->c_in, pos = kk / s->c_in;
     if (s->hw > 1) /* FC over CHW-flattened input: pos = pixel, canonical c * hw + pixel */
@@ -355,7 +387,7 @@ static size_t canonical_col(const layer_src *s, int kk)
 /* Packs one layer at *p (advanced), describing it in *l. */
 static void pack_layer(const mtcnn_model *m, const layer_src *s, mtk_conv_layer *l, float **p)
 {
-    const int n_out = layer_rows(s), np = mtk_panels(n_out);
+    const int n_out = mtcnn__layer_rows(s), np = mtk_panels(n_out);
     const int kk = s->k * s->k * s->c_in * s->hw;
     float *w = *p, *bias = w + (size_t)np * MTK_PANEL * kk, *slope = bias + np * MTK_PANEL;
     memset(w, 0, sizeof *w * (size_t)np * MTK_PANEL * (kk + 2));
@@ -365,7 +397,7 @@ static void pack_layer(const mtcnn_model *m, const layer_src *s, mtk_conv_layer 
             const float *src = m->t[s->part[pi].w] + (size_t)r * kk;
             float *dst = w + (size_t)(n / MTK_PANEL) * kk * MTK_PANEL + n % MTK_PANEL;
             for (int j = 0; j < kk; j++)
-                dst[(size_t)j * MTK_PANEL] = src[canonical_col(s, j)];
+                dst[(size_t)j * MTK_PANEL] = src[mtcnn__canonical_col(s, j)];
             bias[n] = m->t[s->part[pi].b][r];
             slope[n] = s->slope >= 0 ? m->t[s->slope][n] : 0.0f;
         }
@@ -375,7 +407,7 @@ static void pack_layer(const mtcnn_model *m, const layer_src *s, mtk_conv_layer 
 }
 
 
-int mtcnn__model_prepare(mtcnn_model *m)
+void mtcnn__layer_sources(layer_src out[MTCNN__N_LAYERS])
 {
     /* Rows of each part are filled in from the tensor shapes below. */
     layer_src src[P_COUNT + R_COUNT + O_COUNT] = {
@@ -405,13 +437,22 @@ int mtcnn__model_prepare(mtcnn_model *m)
           {MTCNN__T_ONET_FC6_2_W, MTCNN__T_ONET_FC6_2_B, 0},
           {MTCNN__T_ONET_FC6_3_W, MTCNN__T_ONET_FC6_3_B, 0}}},
     };
-    const int n_layers = (int)(sizeof src / sizeof src[0]);
-    size_t total = 0;
-    for (int i = 0; i < n_layers; i++) {
+    _Static_assert(sizeof src / sizeof src[0] == MTCNN__N_LAYERS, "layer count");
+    for (int i = 0; i < MTCNN__N_LAYERS; i++) {
         for (int pi = 0; pi < src[i].n_parts; pi++)
             src[i].part[pi].rows = (int)mtcnn__tensors[src[i].part[pi].w].dims[0];
-        total += layer_floats(&src[i]);
+        out[i] = src[i];
     }
+}
+
+int mtcnn__model_prepare(mtcnn_model *m)
+{
+    layer_src src[MTCNN__N_LAYERS];
+    mtcnn__layer_sources(src);
+    const int n_layers = MTCNN__N_LAYERS;
+    size_t total = 0;
+    for (int i = 0; i < n_layers; i++)
+        total += layer_floats(&src[i]);
     m->packed = NULL;
     packed_model *pm = calloc(1, sizeof *pm);
     float *storage = mtcam_alloc_aligned(total * sizeof(float));
@@ -432,11 +473,12 @@ int mtcnn__model_prepare(mtcnn_model *m)
     for (int i = 0; i < n_layers; i++)
         pack_layer(m, &src[i], dst[i], &p);
     m->packed = pm;
-    return 0;
+    return m->has_calib ? mtcnn__model_prepare_q8(m) : 0;
 }
 
 void mtcnn__model_unprepare(mtcnn_model *m)
 {
+    mtcnn__model_unprepare_q8(m);
     packed_model *pm = m->packed;
     if (pm) {
         mtcam_free_aligned(pm->storage);

@@ -13,6 +13,11 @@
 #include "kernels.h"
 #include "model.h"
 
+/* While max_abs is set (non-NULL) on a thread, the FP32 fast path on that thread raises
+ * max_abs[i] to the largest |x| seen at the input of quantised layer i (model.h's act_scale
+ * order). For the calibration only; NULL turns it off. */
+void mtcnn__calib_set_sink(float *max_abs);
+
 /* P-Net output map size for an h x w input (both >= 12). */
 static inline int mtcnn__pnet_out(int n) { return mtk_pool_out(n - 2, 2, 2) - 4; }
 /* Non-zero when the table runs the fast (HWC) graph. */

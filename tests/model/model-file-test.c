@@ -292,12 +292,126 @@ static int bad_version(void)
     unsigned char *buf;
     size_t size;
     CHECK(valid_image(0, &buf, &size) == 0);
-    set32(buf + 8, 2);
+    set32(buf + 8, 3);
     fix_crc(buf, size); /* the version is outside the checksum anyway */
-    int bad = expect_refused(buf, size, MTCNN_EUNSUPPORTED, "unsupported format version 2");
+    int bad = expect_refused(buf, size, MTCNN_EUNSUPPORTED, "unsupported format version 3");
+    /* version 2 promises the calibration tensor */
+    set32(buf + 8, 2);
+    bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "version 2 file without");
     set32(buf + 8, 0);
     bad = bad || expect_refused(buf, size, MTCNN_EUNSUPPORTED, "version 0");
     free(buf);
+    CHECK(!bad);
+    return 0;
+}
+
+/* ---- the INT8 calibration (format version 2) ---- */
+
+static void make_scales(float *v)
+{
+    for (int i = 0; i < MTCNN__N_ACT; i++)
+        v[i] = 0.001f * (float)(i + 1) + 0.0078125f;
+}
+
+/* A valid version 2 image: the weights plus calib.act_scale (the last entry). */
+static int valid_calib_image(int with_lnet, unsigned char **buf, size_t *size)
+{
+    tensor_set s;
+    if (make_tensors(&s, with_lnet) < 0)
+        return -1;
+    float scales[MTCNN__N_ACT];
+    make_scales(scales);
+    void *data;
+    int rc = mtcnn__model_write_memory_calib(cts(&s), scales, &data, size);
+    free_tensors(&s);
+    *buf = data;
+    return rc;
+}
+
+static int calib_roundtrip(void)
+{
+    for (int lnet = 0; lnet < 2; lnet++) {
+        tensor_set s;
+        CHECK(make_tensors(&s, lnet) == 0);
+        float scales[MTCNN__N_ACT];
+        make_scales(scales);
+        void *plain, *calib;
+        size_t plain_size, calib_size;
+        CHECK(mtcnn__model_write_memory(cts(&s), &plain, &plain_size) == 0);
+        CHECK(mtcnn__model_write_memory_calib(cts(&s), scales, &calib, &calib_size) == 0);
+        /* Without a calibration the writer still writes version 1, byte for byte as before
+         * (older builds read it); with one, version 2 and one more entry. */
+        CHECK_INT_EQ(get32((unsigned char *)plain + 8), 1);
+        CHECK_INT_EQ(get32((unsigned char *)calib + 8), 2);
+        CHECK_INT_EQ(get32((unsigned char *)calib + 24), get32((unsigned char *)plain + 24) + 1);
+        mtcnn_model *a, *b;
+        CHECK(mtcnn_model_load_memory(plain, plain_size, "plain", &a) == 0);
+        CHECK(mtcnn_model_load_memory(calib, calib_size, "calib", &b) == 0);
+        CHECK(!a->has_calib && b->has_calib);
+        CHECK(models_equal(b, &s) == 0);
+        CHECK(memcmp(b->act_scale, scales, sizeof scales) == 0);
+        CHECK(a->packed_q8 == NULL && b->packed_q8 != NULL);
+        /* from_tensors gives the same model */
+        mtcnn_model *c;
+        CHECK(mtcnn__model_from_tensors_calib(cts(&s), scales, &c) == 0);
+        CHECK(c->has_calib && memcmp(c->act_scale, scales, sizeof scales) == 0);
+        mtcnn_model_free(a), mtcnn_model_free(b), mtcnn_model_free(c);
+        free(plain), free(calib);
+        free_tensors(&s);
+    }
+    return 0;
+}
+
+static int calib_bad(void)
+{
+    unsigned char *buf;
+    size_t size;
+    CHECK(valid_calib_image(0, &buf, &size) == 0);
+    const int n = (int)get32(buf + 24);
+    unsigned char *e = entry(buf, n - 1);
+    CHECK(strcmp((const char *)e, "calib.act_scale") == 0);
+    const uint64_t at = get64(e + 72);
+    int bad = 0;
+    /* a version 1 file cannot carry it */
+    set32(buf + 8, 1);
+    bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "version 1 file cannot hold");
+    set32(buf + 8, 2);
+    /* values: zero, negative, NaN are no scales */
+    const float bad_values[] = {0.0f, -1.0f, NAN, INFINITY};
+    for (int i = 0; i < 4 && !bad; i++) {
+        uint32_t bits, old = get32(buf + at + 8);
+        memcpy(&bits, &bad_values[i], 4);
+        set32(buf + at + 8, bits);
+        fix_crc(buf, size);
+        bad = expect_refused(buf, size, MTCNN_EMODEL, "calib.act_scale: value 2");
+        set32(buf + at + 8, old);
+    }
+    /* wrong shape */
+    set32(e + 56, MTCNN__N_ACT + 1);
+    fix_crc(buf, size);
+    bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "wrong shape");
+    set32(e + 56, MTCNN__N_ACT);
+    /* twice */
+    memcpy(entry(buf, n - 2), e, ENTRY);
+    fix_crc(buf, size);
+    bad = bad || expect_refused(buf, size, MTCNN_EMODEL, "duplicate tensor calib.act_scale");
+    free(buf);
+    /* every truncation of a version 2 file is refused as truncated */
+    CHECK(valid_calib_image(0, &buf, &size) == 0);
+    for (size_t cut = 0; cut < size && !bad; cut += cut < 8192 ? 61 : 4099)
+        bad = expect_refused(buf, cut, MTCNN_EMODEL, "truncated");
+    free(buf);
+    /* the writer refuses what the reader would */
+    tensor_set s;
+    CHECK(make_tensors(&s, 0) == 0);
+    float scales[MTCNN__N_ACT];
+    make_scales(scales);
+    scales[5] = 0.0f;
+    void *data = NULL;
+    size_t dsize;
+    CHECK(mtcnn__model_write_memory_calib(cts(&s), scales, &data, &dsize) == MTCNN_EMODEL);
+    CHECK_STR_CONTAINS(mtcnn_last_error(), "not a positive scale");
+    free_tensors(&s);
     CHECK(!bad);
     return 0;
 }
@@ -584,6 +698,8 @@ int main(int argc, char **argv)
         {"bad_magic", bad_magic},
         {"bad_version", bad_version},
         {"bad_crc", bad_crc},
+        {"calib_roundtrip", calib_roundtrip},
+        {"calib_bad", calib_bad},
         {"bit_flips", bit_flips},
         {"unknown_tensor", unknown_tensor},
         {"duplicate_tensor", duplicate_tensor},

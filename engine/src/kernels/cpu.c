@@ -41,8 +41,14 @@ static unsigned detect(void)
                        ((b >> 30) & 1) && ((b >> 31) & 1); /* F, DQ, CD, BW, VL */
     if (avx2 && fma)
         f |= MTK_CPU_AVX2;
-    if (avx2 && fma && avx512 && os_avx512)
+    if (avx2 && fma && avx512 && os_avx512) {
         f |= MTK_CPU_AVX512;
+        if ((c >> 11) & 1) /* leaf 7.0 ECX: AVX512_VNNI */
+            f |= MTK_CPU_AVX512VNNI;
+        unsigned a1, b1, c1, d1;
+        if (__get_cpuid_count(7, 1, &a1, &b1, &c1, &d1) && ((a1 >> 5) & 1)) /* AVX512_BF16 */
+            f |= MTK_CPU_AVX512BF16;
+    }
     return f;
 }
 #elif defined(__aarch64__)

@@ -15,6 +15,32 @@
 static const mtk_table scalar_table = {
     .name = "scalar", MTK_REFERENCE_OPS, .vresample = mtk_u8_vresample__scalar};
 
+/* The FP32 HWC graph on the portable scalar kernels: the same arithmetic on every machine
+ * (calibration runs on it so its scales do not depend on the CPU). */
+static const mtk_table portable_hwc_table = {
+    .name = "scalar",
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc__scalar,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__scalar,
+    .vresample = mtk_u8_vresample__scalar,
+};
+
+const mtk_table *mtk_portable_hwc_table(void) { return &portable_hwc_table; }
+
+/* INT8 siblings. The scalar one runs the FP32 HWC scalar ops beside the INT8 references, so
+ * the INT8 graph (which is HWC) runs on any CPU, slowly: it is the oracle, not a choice. */
+static const mtk_table scalar_int8_table = {
+    .name = "scalar",
+    .precision = MTK_INT8,
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc__scalar,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__scalar,
+    .vresample = mtk_u8_vresample__scalar,
+    .q8_conv_hwc = mtk_q8_conv_hwc__scalar,
+    .u8_maxpool_hwc = mtk_u8_maxpool_hwc__scalar,
+    .q8_quantize = mtk_q8_quantize__scalar,
+};
+
 #if defined(__x86_64__)
 static const mtk_table avx2_table = {
     .name = "avx2",
@@ -29,6 +55,17 @@ static const mtk_table avx512_table = {
     .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
     .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
     .vresample = mtk_u8_vresample__avx512,
+};
+static const mtk_table avx512_int8_table = {
+    .name = "avx512",
+    .precision = MTK_INT8,
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
+    .vresample = mtk_u8_vresample__avx512,
+    .q8_conv_hwc = mtk_q8_conv_hwc_12x32__avx512vnni,
+    .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx512,
+    .q8_quantize = mtk_q8_quantize__avx512,
 };
 #endif
 #if defined(__aarch64__)
@@ -78,6 +115,23 @@ const mtk_table *mtk_find_table(const char *name)
 #if defined(__aarch64__)
     if (strcmp(name, "neon") == 0)
         return (f & MTK_CPU_NEON) ? &neon_table : NULL;
+#endif
+    return NULL;
+}
+
+const mtk_table *mtk_int8_table(const mtk_table *fp32)
+{
+    if (!fp32)
+        return NULL;
+    if (fp32->precision == MTK_INT8)
+        return fp32;
+    const unsigned f = mtk_cpu_features();
+    (void)f;
+    if (strcmp(fp32->name, "scalar") == 0)
+        return &scalar_int8_table;
+#if defined(__x86_64__)
+    if (fp32 == &avx512_table && (f & MTK_CPU_AVX512VNNI))
+        return &avx512_int8_table;
 #endif
     return NULL;
 }

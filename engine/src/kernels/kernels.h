@@ -71,8 +71,53 @@ typedef void (*mtk_maxpool_hwc_fn)(const float *in, int c, int h, int w, int k, 
 typedef void (*mtk_vresample_fn)(const uint8_t *const *rows, const float *wt, int taps, int n,
                                  float *out);
 
+/* ---- INT8 ops (HWC, uint8 activations, int8 weights) ------------------------------------
+ *
+ * Activations are quantised per tensor, symmetrically, and stored offset by 128 as bytes:
+ * x ~ s_a * (q - 128), q in 0..255. Weights are quantised per output channel: w ~ s_w[n] *
+ * qw, qw in -127..127. A convolution accumulates sum q * qw exactly in int32 (the products of
+ * an unsigned and a signed byte are what vpdpbusd / sdot multiply); the epilogue turns the
+ * integer into y = fma((float)acc, scale[n], bias[n]) with scale = s_w[n] * s_a and the 128
+ * offset folded into the bias (bias - scale * 128 * sum qw), applies PReLU in float and either
+ * stores y as float or requantises it for the next layer:
+ *     q' = (int)nearbyint(clamp(y * out_inv_scale, -128, 127)) + 128.
+ * Every step is one IEEE operation in a fixed order, so each ISA's kernel gives the scalar
+ * reference's bytes and floats exactly.
+ *
+ * Weight layout: one kernel row holds kc = k * c_in bytes of input, padded to kc4 = round_up(
+ * kc, 4) (the pad weights are zero, so the kernel may read up to 3 bytes past a row: the caller
+ * leaves MTK_Q8_SLACK readable bytes after every input buffer). Output channel n, padded K
+ * index kk = ky * kc4 + j:  w[(n / 16) * K4 * 16 + (kk / 4) * 64 + (n % 16) * 4 + kk % 4],
+ * K4 = k * kc4: groups of 4 consecutive inputs times 16 channels, the operand of one vpdpbusd.
+ * scale, bias, slope hold round_up(c_out, 16) floats. */
+#define MTK_Q8_SLACK 64
+
+typedef struct mtk_q8_layer {
+    int k, c_in, c_out, kc4;
+    const int8_t *w;
+    const float *scale, *bias;
+    const float *slope;  /* NULL = no activation */
+    float out_inv_scale; /* > 0: requantise to bytes with it; 0: float output */
+} mtk_q8_layer;
+
+/* Valid convolution, stride 1, on dense HWC bytes (pixel stride c_in, row stride in_stride
+ * bytes): out_h rows of out_w pixels into out (uint8_t when l->out_inv_scale > 0, else float;
+ * out_stride counts elements of that type), pixel x of row y at out + y * out_stride + x *
+ * c_out. */
+typedef void (*mtk_q8_conv_hwc_fn)(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                                   int out_h, int out_w, void *out, size_t out_stride);
+/* Max pooling as mtk_maxpool_fn on HWC bytes (max commutes with the monotonic quantisation). */
+typedef void (*mtk_u8_maxpool_hwc_fn)(const uint8_t *in, int c, int h, int w, int k, int s,
+                                      uint8_t *out);
+/* Quantises n floats: out[i] = nearbyint(clamp(in[i] * inv_scale, -128, 127)) + 128. */
+typedef void (*mtk_q8_quantize_fn)(const float *in, size_t n, float inv_scale, uint8_t *out);
+
+/* The numeric precision a table runs the nets in. */
+typedef enum mtk_precision { MTK_FP32 = 0, MTK_INT8 = 1 } mtk_precision;
+
 typedef struct mtk_table {
     const char *name; /* "scalar", "avx2", "avx512", "neon" */
+    mtk_precision precision; /* MTK_INT8: the nets run the q8 ops below (HWC graph) */
     mtk_conv_fn conv;
     mtk_prelu_fn prelu;
     mtk_maxpool_fn maxpool;
@@ -81,6 +126,10 @@ typedef struct mtk_table {
     mtk_conv_hwc_fn conv_hwc;
     mtk_maxpool_hwc_fn maxpool_hwc;
     mtk_vresample_fn vresample; /* set in every table */
+    /* Set in the INT8 tables only. */
+    mtk_q8_conv_hwc_fn q8_conv_hwc;
+    mtk_u8_maxpool_hwc_fn u8_maxpool_hwc;
+    mtk_q8_quantize_fn q8_quantize;
 } mtk_table;
 
 void mtk_f32_conv__ref(const float *in, int c_in, int h, int w, const float *weight,
@@ -97,6 +146,22 @@ void mtk_f32_maxpool_hwc__scalar(const float *in, int c, int h, int w, int k, in
                                  float *out);
 void mtk_u8_vresample__scalar(const uint8_t *const *rows, const float *wt, int taps, int n,
                               float *out);
+
+/* INT8 scalar references (oracles of the SIMD INT8 kernels, bit for bit). */
+void mtk_q8_conv_hwc__scalar(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                             int out_h, int out_w, void *out, size_t out_stride);
+void mtk_u8_maxpool_hwc__scalar(const uint8_t *in, int c, int h, int w, int k, int s,
+                                uint8_t *out);
+void mtk_q8_quantize__scalar(const float *in, size_t n, float inv_scale, uint8_t *out);
+
+#if defined(__x86_64__)
+void mtk_q8_conv_hwc_12x32__avx512vnni(const mtk_q8_layer *l, const uint8_t *in,
+                                       size_t in_stride, int out_h, int out_w, void *out,
+                                       size_t out_stride);
+void mtk_u8_maxpool_hwc__avx512(const uint8_t *in, int c, int h, int w, int k, int s,
+                                uint8_t *out);
+void mtk_q8_quantize__avx512(const float *in, size_t n, float inv_scale, uint8_t *out);
+#endif
 
 #if defined(__x86_64__)
 void mtk_f32_conv_hwc_6x16__avx2(const mtk_conv_layer *l, const float *in, size_t in_stride,
@@ -126,6 +191,13 @@ static inline int mtk_pool_out(int in, int k, int s)
     int n = in - k;
     return n <= 0 ? 1 : (n + s - 1) / s + 1;
 }
+
+/* The INT8 sibling of a table (same FP32 ops plus the q8 ops), or NULL when this CPU has no
+ * INT8 kernel for that ISA. The scalar table's sibling runs the scalar references. */
+const mtk_table *mtk_int8_table(const mtk_table *fp32);
+
+/* The FP32 HWC graph on the scalar kernels (the fast path's layout, portable arithmetic). */
+const mtk_table *mtk_portable_hwc_table(void);
 
 /* The table in use: the best for this CPU, or the one named by $MTCAM_KERNELS
  * ("scalar", "avx2", "avx512", "neon", "auto"). Chosen once; thread-safe. */
