@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "bench-peak.h"
+#include "bench-track.h"
 #include "clock.h"
 #include "frame.h"
 #include "image-file.h"
@@ -23,6 +24,7 @@
 
 static const char usage_text[] =
     "usage: " PROG " [options] IMAGE\n"
+    "       " PROG " --track FRAMES [options] [VIDEO]\n"
     "Times the face detector on IMAGE (JPEG, PNG, PPM/PGM) resized to --size: per stage\n"
     "(pyramid, P-Net, R-Net, O-Net, NMS and glue) the median time over --iters runs, the\n"
     "boxes leaving each stage, and GFLOP/s as a fraction of the FP32 peak of the cores used\n"
@@ -36,6 +38,12 @@ static const char usage_text[] =
     "  --iters N          timed runs (default 200), after min(N, 10) warm-up runs\n"
     "  --kernels NAME     scalar, avx2, avx512, neon or auto (default auto)\n"
     "  --json             one JSON object instead of the table\n"
+    "  --track FRAMES     the tracker against full detection instead, on the first FRAMES\n"
+    "                     frames of VIDEO (Y4M or MJPEG AVI; default: the demo source), both\n"
+    "                     on every frame: per size (--size, else 640x480, 1280x720 and\n"
+    "                     1920x1080) the median per-frame time and multiply-adds of each, the\n"
+    "                     frames where both count as many faces, landmark jitter and lag\n"
+    "                     (docs/tracking.md)\n"
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 done, 1 the image, model or kernels failed, 2 bad usage.\n";
@@ -43,6 +51,7 @@ static const char usage_text[] =
 typedef struct bench_args {
     const char *model, *image, *kernels;
     int width, height, min_face, threads, iters, json;
+    int track_frames, size_given; /* --track FRAMES; --size was given */
 } bench_args;
 
 /* Returns 0, or the exit status (2 bad usage, -1 --help). */
@@ -62,7 +71,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
         }
         if (arg[0] != '-') {
             if (a->image)
-                return app_usage_error(PROG, "more than one IMAGE");
+                return app_usage_error(PROG, "more than one IMAGE or VIDEO");
             a->image = arg;
             continue;
         }
@@ -73,7 +82,12 @@ static int parse_args(int argc, char **argv, bench_args *a)
             a->model = v;
         else if (!strcmp(arg, "--kernels"))
             a->kernels = v;
-        else if (!strcmp(arg, "--size")) {
+        else if (!strcmp(arg, "--track")) {
+            if (app_parse_int(v, 3, 1000000, &a->track_frames))
+                return app_usage_error(PROG, "--track '%s': expected a frame count, 3 .. 1000000",
+                                       v);
+        } else if (!strcmp(arg, "--size")) {
+            a->size_given = 1;
             if (!strchr(v, 'x'))
                 return app_usage_error(PROG, "--size '%s': expected WxH", v);
             if (app_parse_size(v, 0, 16384, &a->width, &a->height) ||
@@ -92,8 +106,10 @@ static int parse_args(int argc, char **argv, bench_args *a)
         } else
             return app_usage_error(PROG, "unknown option %s", arg);
     }
-    if (!a->image)
+    if (!a->image && !a->track_frames)
         return app_usage_error(PROG, "no IMAGE given");
+    if (a->track_frames && a->size_given && a->width == 0)
+        return app_usage_error(PROG, "--track needs a frame size, not 0x0");
     int known = 0;
     for (int i = 0; mtk_table_names[i]; i++)
         known |= !strcmp(a->kernels, mtk_table_names[i]);
@@ -159,6 +175,26 @@ static int make_frame(const bench_args *a, const mtk_table *k, mtcam_frame *img,
     return 0;
 }
 
+/* --track: the tracker against full detection at each size. */
+static int run_track(const bench_args *a, const mtcnn_model *model)
+{
+    bench_track_args t = {.source = a->image ? a->image : "demo", .frames = a->track_frames,
+                          .min_face = a->min_face, .threads = a->threads};
+    mtcnn_tracker_options_default(&t.topt);
+    static const int sizes[][2] = {{640, 480}, {1280, 720}, {1920, 1080}};
+    const int n = a->size_given ? 1 : 3;
+    for (int i = 0; i < n; i++) {
+        const int w = a->size_given ? a->width : sizes[i][0];
+        const int h = a->size_given ? a->height : sizes[i][1];
+        bench_track_result r;
+        if (bench_track_size(model, &t, w, h, &r))
+            return 1;
+        bench_track_print(&t, &r, a->json);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bench_args a;
@@ -180,6 +216,11 @@ int main(int argc, char **argv)
     if (app_model_load(a.model, &model) != 0) {
         fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
         return 1;
+    }
+    if (a.track_frames) {
+        rc = run_track(&a, model);
+        mtcnn_model_free(model);
+        return rc;
     }
     mtcam_frame img = {0};
     uint8_t *pixels = NULL;

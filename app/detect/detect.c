@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "detect-track.h"
 #include "clock.h"
 #include "err.h"
 #include "image-file.h"
@@ -27,6 +28,7 @@
 
 static const char usage_text[] =
     "usage: " PROG " [options] IMAGE...\n"
+    "       " PROG " --track [options] VIDEO...\n"
     "Finds faces in JPEG, PNG and PPM/PGM images and prints one JSON object per image and\n"
     "line, in the order given:\n"
     "  {\"image\": PATH, \"width\": W, \"height\": H, \"ms\": T, \"faces\": [{\"box\": [x1, y1, "
@@ -46,6 +48,12 @@ static const char usage_text[] =
     "  --landmarks WHICH    onet (default), mirror (average with a mirrored O-Net pass) or\n"
     "                       lnet (refine with the L-Net of the model, det4)\n"
     "  --draw DIR           also write each image with the detections as DIR/<name>.png\n"
+    "  --track              the arguments are Y4M or MJPEG AVI videos: faces are tracked\n"
+    "                       through every frame and one JSON line per frame is printed,\n"
+    "                       {\"video\": PATH, \"frame\": I, \"time\": S, \"width\": W, \"height\": H,\n"
+    "                        \"mode\": \"scan\"|\"track\", \"ms\": T, \"faces\": [{\"id\": N, ...}]},\n"
+    "                       ids stable within a video (docs/tracking.md); --threads is then\n"
+    "                       the threads of one frame\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 all images done, 1 an image or the model failed (the other images are\n"
@@ -58,6 +66,7 @@ typedef struct detect_args {
     int threads;
     char **images;
     int n_images;
+    int track; /* --track: images[] are videos */
 } detect_args;
 
 /* Returns 0, or the exit status (2 for bad usage, -1 for --help: exit 0). */
@@ -85,6 +94,10 @@ static int parse_args(int argc, char **argv, detect_args *a)
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(usage_text, stdout);
             return -1;
+        }
+        if (!strcmp(arg, "--track")) {
+            a->track = 1;
+            continue;
         }
         if (!strcmp(arg, "--bgr")) {
             a->opt.swap_rb = 1;
@@ -148,7 +161,9 @@ static int parse_args(int argc, char **argv, detect_args *a)
         }
     }
     if (a->n_images == 0)
-        return app_usage_error(PROG, "no image given");
+        return app_usage_error(PROG, a->track ? "no video given" : "no image given");
+    if (a->track && a->draw_dir)
+        return app_usage_error(PROG, "--draw works on images, not with --track");
     return 0;
 }
 
@@ -538,7 +553,17 @@ int main(int argc, char **argv)
         free(a.images);
         return 1;
     }
-    status = run(&a, model);
+    if (a.track) {
+        /* Videos one after the other, each through its own tracker (ids restart at 1). */
+        mtcnn_tracker_options topt;
+        mtcnn_tracker_options_default(&topt);
+        a.opt.threads = a.threads;
+        status = 0;
+        for (int i = 0; i < a.n_images; i++)
+            status |= detect_track_video(a.images[i], model, &a.opt, &topt);
+    } else {
+        status = run(&a, model);
+    }
     mtcnn_model_free(model);
     free(a.images);
     if (fflush(stdout) != 0 || ferror(stdout)) {

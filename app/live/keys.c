@@ -19,6 +19,7 @@ const char *const live_keys_help[] = {
     "- / +       smaller / larger minimum face",
     "l           landmarks on / off",
     "c           earlier stages' candidates on / off",
+    "t           tracking on / off (ids, smoothing)",
     NULL,
 };
 
@@ -29,6 +30,7 @@ void live_view_default(live_view *v)
         .stages = 3,
         .thresholds = {0.6f, 0.7f, 0.7f},
         .min_face = 20.0f,
+        .tracking = 1,
     };
 }
 
@@ -110,6 +112,10 @@ live_action live_keys_apply(const live_view *in, int key, live_view *out)
         break;
     case 'c':
         v.candidates = !v.candidates;
+        break;
+    case 't':
+        v.tracking = !v.tracking;
+        action = LIVE_ACTION_DETECT;
         break;
     default:
         break;

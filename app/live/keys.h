@@ -13,6 +13,7 @@ typedef struct live_view {
     int selected;        /* Tab: stage (0..2) whose threshold Up/Down change */
     float thresholds[3]; /* Up/Down: in steps of LIVE_THRESHOLD_STEP */
     float min_face;      /* -/+: smallest face searched, pixels */
+    int tracking;        /* t: follow faces across frames (ids, smoothing); on by default */
 } live_view;
 
 typedef enum live_action {
@@ -21,7 +22,7 @@ typedef enum live_action {
     LIVE_ACTION_SNAPSHOT,   /* s */
     LIVE_ACTION_RECORD,     /* r: start or stop recording */
     LIVE_ACTION_FULLSCREEN, /* f: apply view.fullscreen to the window */
-    LIVE_ACTION_DETECT,     /* stages, thresholds or minimum face changed: new options */
+    LIVE_ACTION_DETECT,     /* stages, thresholds, minimum face or tracking changed */
 } live_action;
 
 #define LIVE_THRESHOLD_STEP 0.05f
@@ -32,7 +33,7 @@ typedef enum live_action {
 #define LIVE_MIN_FACE_HIGH 1024.0f
 
 /* Defaults: not paused, windowed, no help, landmarks on, candidates off, 3 stages, stage 1
- * selected, thresholds 0.6/0.7/0.7, min_face 20. */
+ * selected, thresholds 0.6/0.7/0.7, min_face 20, tracking on. */
 void live_view_default(live_view *v);
 
 /* Applies `key` to `in`, writing the new state to `out` (which may be `in`). Unknown keys leave

@@ -13,6 +13,7 @@
 
 struct live_detect {
     mtcnn_detector *det;
+    mtcnn_tracker *trk; /* over det */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake, idle;
@@ -21,6 +22,7 @@ struct live_detect {
     int has_pending, busy, stopping;
     mtcnn_options options;
     int options_changed;
+    int tracking, tracking_changed;
     live_result result;
     /* detection thread only */
     mtcam_frame work;
@@ -44,10 +46,12 @@ static int copy_boxes(mtcnn_face **dst, int *n, const mtcnn_face *src, int count
 }
 
 /* Publishes the detector's output as the newest result (called with the lock held). */
-static void publish(live_detect *d, int rc, double ms, int stages, const mtcnn_face *faces,
-                    int n)
+static void publish(live_detect *d, int rc, double ms, int stages, int tracking,
+                    const mtcnn_face *faces, int n)
 {
     live_result *r = &d->result;
+    r->tracking = tracking;
+    r->mode = tracking ? mtcnn_tracker_info(d->trk)->mode : MTCNN_FRAME_SCAN;
     r->count++;
     r->seq = d->work.seq;
     r->timestamp_ns = d->work.timestamp_ns;
@@ -94,6 +98,10 @@ static void *detect_main(void *arg)
         }
         mtcnn_options opt;
         mtcnn_detector_get_options(d->det, &opt);
+        const int tracking = d->tracking;
+        if (d->tracking_changed && tracking)
+            mtcnn_tracker_reset(d->trk); /* the old tracks are stale: start again */
+        d->tracking_changed = 0;
         pthread_mutex_unlock(&d->lock);
 
         mtcnn_image img = {d->work.data, d->work.width, d->work.height, d->work.stride,
@@ -102,7 +110,8 @@ static void *detect_main(void *arg)
         int n = 0;
         int64_t t0 = mtcam_now_ns();
         if (rc == 0)
-            rc = mtcnn_detect(d->det, &img, &faces, &n);
+            rc = tracking ? mtcnn_track(d->trk, &img, d->work.timestamp_ns, &faces, &n)
+                          : mtcnn_detect(d->det, &img, &faces, &n);
         double ms = mtcam_ms_since(t0);
         int64_t now = mtcam_now_ns();
         if (d->fps_start_ns == 0)
@@ -117,7 +126,7 @@ static void *detect_main(void *arg)
         }
 
         pthread_mutex_lock(&d->lock);
-        publish(d, rc, ms, opt.stages, faces, n);
+        publish(d, rc, ms, opt.stages, tracking, faces, n);
         d->busy = 0;
         pthread_cond_broadcast(&d->idle);
     }
@@ -136,11 +145,17 @@ int live_detect_start(const mtcnn_model *model, const mtcnn_options *opt, live_d
         free(d);
         return rc;
     }
+    if ((rc = mtcnn_tracker_create(d->det, NULL, &d->trk)) < 0) {
+        mtcnn_detector_destroy(d->det);
+        free(d);
+        return rc;
+    }
     d->options = *opt;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->wake, NULL);
     pthread_cond_init(&d->idle, NULL);
     if (pthread_create(&d->thread, NULL, detect_main, d) != 0) {
+        mtcnn_tracker_destroy(d->trk);
         mtcnn_detector_destroy(d->det);
         pthread_cond_destroy(&d->idle);
         pthread_cond_destroy(&d->wake);
@@ -171,6 +186,14 @@ void live_detect_set_options(live_detect *d, const mtcnn_options *opt)
     pthread_mutex_lock(&d->lock);
     d->options = *opt;
     d->options_changed = 1;
+    pthread_mutex_unlock(&d->lock);
+}
+
+void live_detect_set_tracking(live_detect *d, int on)
+{
+    pthread_mutex_lock(&d->lock);
+    d->tracking_changed |= !d->tracking != !on;
+    d->tracking = !!on;
     pthread_mutex_unlock(&d->lock);
 }
 
@@ -220,6 +243,7 @@ void live_detect_stop(live_detect *d)
     pthread_cond_signal(&d->wake);
     pthread_mutex_unlock(&d->lock);
     pthread_join(d->thread, NULL);
+    mtcnn_tracker_destroy(d->trk);
     mtcnn_detector_destroy(d->det);
     mtcam_frame_free(&d->pending);
     mtcam_frame_free(&d->work);

@@ -18,6 +18,8 @@ typedef struct live_result {
     double ms;            /* wall time of mtcnn_detect */
     double fps;           /* detections per second over about the last second */
     int stages;           /* stages run */
+    int tracking;         /* the faces came from mtcnn_track (they carry ids) */
+    mtcnn_frame_mode mode; /* then: a scan or a track frame */
     mtcnn_stats stats;
     mtcnn_face *faces;    /* boxes of the last stage run */
     int n_faces;
@@ -33,6 +35,9 @@ int live_detect_start(const mtcnn_model *model, const mtcnn_options *opt, live_d
 int live_detect_submit(live_detect *d, const mtcam_frame *f);
 /* New options, applied before the next detection. */
 void live_detect_set_options(live_detect *d, const mtcnn_options *opt);
+/* Tracking on (mtcnn_track: ids, smoothing, a fraction of the work) or off (mtcnn_detect on
+ * every frame), from the next detection; turning it on starts new tracks (new ids). */
+void live_detect_set_tracking(live_detect *d, int on);
 /* Copies the newest result into *r when it is newer than r->count; returns 1 then, else 0.
  * *r must start zeroed; its arrays are reused and freed by live_result_free. */
 int live_detect_latest(live_detect *d, live_result *r);

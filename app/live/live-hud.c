@@ -50,6 +50,13 @@ int live_hud_lines(const live_hud_info *in, char lines[][LIVE_HUD_LINE], int max
     }
     LINE("min face %.0f px  stages 1-%d  total %.1f ms", (double)v->min_face, v->stages,
          r->count > 0 ? r->ms : 0.0);
+    if (!v->tracking)
+        LINE("tracking off (t)");
+    else if (r->count > 0 && r->tracking)
+        LINE("tracking on (t): %s frame, %d face%s", r->mode == MTCNN_FRAME_SCAN ? "scan" : "track",
+             r->n_faces, r->n_faces == 1 ? "" : "s");
+    else
+        LINE("tracking on (t)");
     LINE("dropped: capture %llu  recording %lld", (unsigned long long)in->capture_dropped,
          (long long)in->rec_dropped);
     if (in->recording) {

@@ -101,6 +101,7 @@ static void apply_options(live *L)
     if (L->cfg->threads > 0)
         o.threads = L->cfg->threads;
     live_detect_set_options(L->detect, &o);
+    live_detect_set_tracking(L->detect, L->view.tracking);
 }
 
 static double record_fps(live *L)
@@ -175,12 +176,15 @@ static void snapshot(live *L)
 
 static void print_json(const live_result *r)
 {
-    printf("{\"frame\": %llu, \"ms\": %.2f, \"faces\": [", (unsigned long long)r->seq, r->ms);
+    /* mode: "scan" / "track" frames of the tracker, "detect" without it; id 0 = untracked. */
+    const char *mode = !r->tracking ? "detect" : r->mode == MTCNN_FRAME_SCAN ? "scan" : "track";
+    printf("{\"frame\": %llu, \"mode\": \"%s\", \"ms\": %.2f, \"faces\": [",
+           (unsigned long long)r->seq, mode, r->ms);
     for (int i = 0; i < r->n_faces; i++) {
         const mtcnn_face *f = &r->faces[i];
-        printf("%s{\"box\": [%.1f, %.1f, %.1f, %.1f], \"score\": %.4f", i ? ", " : "",
-               (double)f->box[0], (double)f->box[1], (double)f->box[2], (double)f->box[3],
-               (double)f->score);
+        printf("%s{\"id\": %d, \"box\": [%.1f, %.1f, %.1f, %.1f], \"score\": %.4f",
+               i ? ", " : "", f->id, (double)f->box[0], (double)f->box[1], (double)f->box[2],
+               (double)f->box[3], (double)f->score);
         if (f->has_landmarks) {
             printf(", \"landmarks\": [");
             for (int k = 0; k < 5; k++)
@@ -254,7 +258,11 @@ static int open_source(live *L)
     fprintf(stderr, "mtcam: %s\n", capture_describe(src));
     const capture_options *got = capture_get_options(src);
     L->nominal_fps = got && got->fps > 0 ? got->fps : 25.0;
-    return capture_thread_start(src, NULL, &L->capture);
+    /* Headless, every frame of a file or the demo is processed (the output is then a function
+     * of the input): the capture thread hands each one over (cameras still drop, and their
+     * frame numbers show the gaps). */
+    const capture_thread_options topt = {.lossless = cfg->headless};
+    return capture_thread_start(src, &topt, &L->capture);
 }
 
 static void handle_key(live *L, int key)
@@ -310,6 +318,7 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
     L->view.min_face = cfg->min_face;
     memcpy(L->view.thresholds, cfg->thresholds, sizeof L->view.thresholds);
     L->view.fullscreen = cfg->fullscreen;
+    L->view.tracking = cfg->track;
 
     int rc = app_model_load(cfg->model, &L->model);
     if (rc < 0) {
@@ -369,6 +378,9 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
         }
         if (new_frame)
             live_detect_submit(L->detect, &L->cur);
+        /* Headless: the result of this very frame before the next (none is skipped). */
+        if (new_frame && cfg->headless)
+            live_detect_wait_idle(L->detect, 60000);
         if (live_detect_latest(L->detect, &L->result)) {
             dirty = 1;
             if (cfg->json)

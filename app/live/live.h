@@ -24,6 +24,7 @@ typedef struct live_config {
     int json;             /* --json: detections as JSON lines on stdout */
     long frames;          /* --frames N: stop after N frames (0: no limit) */
     int list_devices;     /* --list-devices */
+    int track;            /* --track on|off: follow faces across frames (default on) */
 } live_config;
 
 void live_config_default(live_config *cfg);

@@ -12,6 +12,23 @@ grep -q '^mtcam-bench: --threads' err.txt || fail "bad --threads message: $(cat 
 "$bench" --kernels sse9 x.jpg 2>err.txt; [ $? -eq 2 ] || fail "--kernels sse9 should exit 2"
 "$bench" 2>err.txt; [ $? -eq 2 ] || fail "no IMAGE should exit 2"
 
+"$bench" --track 2 2>err.txt; [ $? -eq 2 ] || fail "--track 2 should exit 2"
+grep -q "^mtcam-bench: --track '2'" err.txt || fail "bad --track message: $(cat err.txt)"
+
+# --track on the demo with the shipped model: both runs on every frame, the figures there.
+shipped=$(dirname "$0")/../../../models/mtcam.mtcnn
+"$bench" --model "$shipped" --track 6 --size 320x240 --min-face 20 --json demo >track.json 2>err.txt ||
+    fail "--track: $(cat err.txt)"
+[ "$(wc -l <track.json)" -eq 1 ] || fail "--track --size: one line expected: $(cat track.json)"
+for key in '"frames": 6,' '"width": 320' '"height": 240' '"scan_frames": 1,' '"detect_ms"' \
+           '"track_ms"' '"mac_ratio"' '"count_agreement"' '"jitter_ratio"' '"lag_px"'; do
+    grep -q "$key" track.json || fail "--track: $key missing from $(cat track.json)"
+done
+# Track frames do a fraction of the multiply-adds of a detection.
+grep -Eq '"mac_ratio": 0\.[0-5]' track.json || fail "--track: multiply-add ratio: $(cat track.json)"
+"$bench" --model "$shipped" --track 4 /nonexistent.y4m 2>err.txt; [ $? -eq 1 ] || fail "--track on a missing video should exit 1"
+grep -q 'nonexistent.y4m' err.txt || fail "message does not name the video: $(cat err.txt)"
+
 if [ ! -f "$photo" ] || [ ! -f "$model" ]; then
     echo "SKIP: $photo or the converted model $model missing"; exit 77
 fi

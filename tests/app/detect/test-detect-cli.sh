@@ -5,6 +5,10 @@
 #   images: (needs MODEL) JSON lines parse and describe the right images in order, a missing
 #           file gives an error naming it while the others are still printed (exit 1),
 #           --threads gives the same results in the same order, --draw writes PNG files.
+#   track:  (needs ffmpeg; uses the shipped model) a Y4M and an MJPEG AVI made from the demo
+#           photo moved by 4 px right and 1 px down per frame: one JSON line per frame, a
+#           scan then track frames, one face with id 1 throughout, its box following the
+#           motion; an image or a missing file with --track exits 1 naming it.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
 detect=$1 model=$2 data=$3 case=$4
@@ -118,6 +122,41 @@ EOF
     # A --draw folder that cannot be made is an error before any work.
     touch "$tmp/file"
     run_expect 1 --model "$model" --draw "$tmp/file/sub" "$data/rgb.ppm"
+    ;;
+track)
+    command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not found (install ffmpeg)"; exit 77; }
+    root=$(dirname "$0")/../../..
+    shipped=$root/models/mtcam.mtcnn photo=$root/assets/demo/grace-hopper.jpg
+    ffmpeg -v error -y -f lavfi -i "color=c=gray:s=400x300:r=25:d=0.64" -loop 1 -i "$photo" \
+        -filter_complex "[1:v]scale=200:200[fg];[0:v][fg]overlay=x='20+4*n':y='50+n':eval=frame:shortest=1" \
+        -frames:v 16 -pix_fmt yuv420p "$tmp/moving.y4m" || fail "ffmpeg could not make the video"
+    ffmpeg -v error -y -i "$tmp/moving.y4m" -c:v mjpeg -q:v 3 "$tmp/moving.avi" ||
+        fail "ffmpeg could not make the AVI"
+    for v in moving.y4m moving.avi; do
+        run_expect 0 --model "$shipped" --track "$tmp/$v"
+        python3 - "$tmp/out" "$tmp/$v" <<'PY' || fail "$v: $(head -c 600 "$tmp/out")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 16, f"{len(lines)} lines for 16 frames"
+for i, l in enumerate(lines):
+    assert l["video"] == sys.argv[2] and l["frame"] == i, l
+    assert (l["width"], l["height"]) == (400, 300), l
+    assert l["mode"] == ("scan" if i == 0 else "track"), (i, l["mode"])
+    assert abs(l["time"] - i * 0.04) < 1e-6, (i, l["time"])
+    assert [f["id"] for f in l["faces"]] == [1], (i, l["faces"])
+    assert len(l["faces"][0]["landmarks"]) == 5
+# The photo moved 60 px right and 15 px down: the box follows within 3 px.
+b0, b1 = lines[0]["faces"][0]["box"], lines[-1]["faces"][0]["box"]
+dx, dy = (b1[0] + b1[2] - b0[0] - b0[2]) / 2, (b1[1] + b1[3] - b0[1] - b0[3]) / 2
+assert abs(dx - 60) <= 3 and abs(dy - 15) <= 3, (dx, dy)
+PY
+    done
+    run_expect 1 --model "$shipped" --track "$photo"
+    grep -q "grace-hopper.jpg: not a Y4M or MJPEG AVI video" "$tmp/err" ||
+        fail "--track on an image: $(cat "$tmp/err")"
+    run_expect 1 --model "$shipped" --track "$tmp/none.y4m"
+    grep -q "none.y4m" "$tmp/err" || fail "--track on a missing file: $(cat "$tmp/err")"
+    run_expect 2 --track --draw "$tmp" "$tmp/moving.y4m"
     ;;
 *)
     fail "unknown case $case"

@@ -46,6 +46,11 @@ static int test_toggles(void)
     CHECK_INT_EQ(v.candidates, 0);
     press(&v, 'c');
     CHECK_INT_EQ(v.candidates, 1);
+    CHECK_INT_EQ(v.tracking, 1);
+    CHECK_INT_EQ(press(&v, 't'), LIVE_ACTION_DETECT);
+    CHECK_INT_EQ(v.tracking, 0);
+    CHECK_INT_EQ(press(&v, 't'), LIVE_ACTION_DETECT);
+    CHECK_INT_EQ(v.tracking, 1);
     CHECK_INT_EQ(press(&v, 's'), LIVE_ACTION_SNAPSHOT);
     CHECK_INT_EQ(press(&v, 'r'), LIVE_ACTION_RECORD);
     /* Unknown keys change nothing. */
@@ -126,7 +131,7 @@ static int test_min_face(void)
 static int test_help_lists_every_key(void)
 {
     const char *keys[] = {"q / Esc", "Space", "f ", "h ", "s ", "r ", "1 / 2 / 3", "Tab",
-                          "Up / Down", "- / +", "l ", "c "};
+                          "Up / Down", "- / +", "l ", "c ", "t "};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         int found = 0;
         for (int i = 0; live_keys_help[i]; i++)
@@ -162,6 +167,11 @@ static int test_hud_text_follows_state(void)
     CHECK_STR_CONTAINS(all, " R-Net t2 0.70");
     CHECK_STR_CONTAINS(all, "min face 20 px");
     CHECK_STR_CONTAINS(all, "stages 1-3");
+    CHECK_STR_CONTAINS(all, "tracking on (t)\n");
+    press(&v, 't');
+    TEXT();
+    CHECK_STR_CONTAINS(all, "tracking off (t)");
+    press(&v, 't');
     press(&v, WINDOW_KEY_TAB);
     press(&v, WINDOW_KEY_UP);
     press(&v, '+');
@@ -197,6 +207,17 @@ static int test_hud_text_follows_state(void)
     CHECK_STR_CONTAINS(all, "12.2 ms   321 boxes");
     CHECK_STR_CONTAINS(all, "3.5 ms     4 faces");
     CHECK_STR_CONTAINS(all, "REC 00:01:15  3.4 MB  100 frames");
+    CHECK_STR_CONTAINS(all, "tracking on (t)\n"); /* the result did not come from the tracker */
+    r.tracking = 1;
+    r.mode = MTCNN_FRAME_TRACK;
+    r.n_faces = 2;
+    TEXT();
+    CHECK_STR_CONTAINS(all, "tracking on (t): track frame, 2 faces");
+    r.mode = MTCNN_FRAME_SCAN;
+    r.n_faces = 1;
+    TEXT();
+    CHECK_STR_CONTAINS(all, "tracking on (t): scan frame, 1 face\n");
+    r.n_faces = 0;
     CHECK_STR_CONTAINS(all, "dropped: capture 5  recording 2");
     info.recording = 0;
     info.rec_error = "x.avi: No space left on device";
@@ -226,6 +247,13 @@ static int test_command_line(void)
     CHECK_INT_EQ(parse("mtcam", &c, err), 0);
     CHECK(c.source == NULL);
     CHECK_NEAR(c.min_face, 20, 0);
+    CHECK_INT_EQ(c.track, 1);
+    CHECK_INT_EQ(parse("mtcam --track off", &c, err), 0);
+    CHECK_INT_EQ(c.track, 0);
+    CHECK_INT_EQ(parse("mtcam --track=on", &c, err), 0);
+    CHECK_INT_EQ(c.track, 1);
+    CHECK_INT_EQ(parse("mtcam --track yes", &c, err), -1);
+    CHECK_STR_CONTAINS(err, "--track: expected on or off, got 'yes'");
     CHECK_INT_EQ(parse("mtcam demo --size 320x240 --fps 12.5 --min-face 40 --thresholds "
                        "0.5,0.6,0.8 --threads 2 --record out.avi --fullscreen --headless "
                        "--frames 7 --json --model m.mtcnn",
