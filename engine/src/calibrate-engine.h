@@ -3,9 +3,10 @@
  * mtcam-train export drive it).
  *
  * The scale of a layer's input is max |x| / 127 over every value that reached it, so nothing
- * seen clips. The cascade runs on the portable scalar kernels with one thread whatever the
- * CPU, so the same images give the same bytes on any machine (max is order-free, and the
- * scalar kernels' arithmetic is fixed). */
+ * seen clips, rounded up to 8 significant bits. The cascade runs with one thread on the FP32
+ * fast path of this CPU; max is order-free, and the rounding hides the last-bit differences
+ * between the ISAs' FP32 kernels, so the same images give the same scales on any machine in
+ * practice (a maximum exactly at a rounding step could still differ: not seen). */
 #pragma once
 
 #include "model.h"

@@ -2,6 +2,7 @@
  */
 #include "calibrate-engine.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,11 @@ int mtcnn__calib_begin(const mtcnn_model *m, float min_face, mtcnn__calib **out)
         free(c);
         return rc;
     }
-    /* The portable kernels, whatever this CPU has: the scales must not depend on it. */
-    c->det->k = mtk_portable_hwc_table();
+    /* The FP32 fast path (the portable scalar kernels when the CPU has no SIMD ones), so the
+     * FP32 path's quantities are what is measured; see mtcnn__calib_scales for why the ISA
+     * does not show in the result. */
+    if (!mtcnn__net_hwc(c->det->k))
+        c->det->k = mtk_portable_hwc_table();
     *out = c;
     return 0;
 }
@@ -61,7 +65,13 @@ int mtcnn__calib_scales(const mtcnn__calib *c, float act_scale[MTCNN__N_ACT])
                                    "calibration: no value reached %s in %d images (too few "
                                    "images, or none with a face)",
                                    mtcnn__act_names[i], c->n_images);
-        act_scale[i] = c->max_abs[i] / 127.0f;
+        /* Rounded up to 8 significant bits: the SIMD kernels of different CPUs round a few
+         * activations differently in the last bit, which would otherwise show in the file;
+         * rounding up never clips what was seen. */
+        const float s = c->max_abs[i] / 127.0f;
+        int e;
+        const float m = frexpf(s, &e); /* s = m * 2^e, m in [0.5, 1) */
+        act_scale[i] = ldexpf(ceilf(m * 256.0f) / 256.0f, e);
     }
     return 0;
 }

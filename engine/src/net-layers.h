@@ -23,5 +23,9 @@ typedef struct mtcnn__layer_src {
  * heads (the heads of a net are one layer: their rows one after the other). */
 void mtcnn__layer_sources(mtcnn__layer_src out[MTCNN__N_LAYERS]);
 int mtcnn__layer_rows(const mtcnn__layer_src *s);
+/* The FP32 packed layer i (0..14, the order above) of a prepared model. */
+struct mtk_conv_layer;
+const struct mtk_conv_layer *mtcnn__packed_layer(const struct mtcnn_model *m, int i);
+
 /* Canonical index, within one output row, of HWC-ordered K index kk (unpadded). */
 size_t mtcnn__canonical_col(const mtcnn__layer_src *s, int kk);

@@ -113,7 +113,9 @@ int mtcnn__model_prepare_q8(mtcnn_model *m)
     unsigned char *p = storage;
     for (int i = 0; i < MTCNN__N_LAYERS; i++) {
         /* A layer requantises its output for the next one, except each net's heads. */
-        const int heads = i == QP_HEADS || i == QR_HEADS || i == QO_HEADS;
+        /* O-Net's fc5 hands floats to its heads, which run in FP32: the landmarks are the
+         * most precision-hungry output (measured: docs/performance.md). */
+        const int heads = i == QP_HEADS || i == QR_HEADS || i == QO_FC5 || i == QO_HEADS;
         pack_q8(m, &src[i], m->act_scale[i], heads ? 0.0f : m->act_scale[i + 1], &qm->l[i], p);
         p += layer_bytes(&src[i]);
     }
@@ -230,7 +232,8 @@ void mtcnn__onet_batch_q8(const mtcnn_model *m, const mtk_table *k, const float 
     const mtk_q8_layer *L = ((const q8_model *)m->packed_q8)->l;
     unsigned char *p = (unsigned char *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
     uint8_t *qin = take(&p, 48 * 48 * 3), *a = take(&p, 46 * 46 * 32), *b = take(&p, 23 * 23 * 32);
-    uint8_t *flat = take(&p, (size_t)n * 1152), *fc = take(&p, (size_t)n * 256);
+    uint8_t *flat = take(&p, (size_t)n * 1152);
+    float *fc = take(&p, (size_t)n * 256 * sizeof(float));
     float *head = take(&p, (size_t)n * 16 * sizeof(float));
     const float inv = 1.0f / m->act_scale[QO_CONV1];
     for (int i = 0; i < n; i++) {
@@ -244,7 +247,7 @@ void mtcnn__onet_batch_q8(const mtcnn_model *m, const mtk_table *k, const float 
         conv_q8(k, &L[QO_CONV4], b, 4, 4, flat + (size_t)i * 1152); /* 3x3x128 */
     }
     k->q8_conv_hwc(&L[QO_FC5], flat, 0, 1, n, fc, 0);
-    k->q8_conv_hwc(&L[QO_HEADS], fc, 0, 1, n, head, 0);
+    k->conv_hwc(mtcnn__packed_layer(m, QO_HEADS), fc, 0, 1, n, head, 0);
     for (int i = 0; i < n; i++) {
         const float *h = head + (size_t)i * 16;
         float *o = out + (size_t)i * MTCNN__ONET_OUT;

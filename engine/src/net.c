@@ -148,6 +148,13 @@ static void observe(int layer, const float *x, size_t n)
 
 static const packed_model *packed(const mtcnn_model *m) { return m->packed; }
 
+const mtk_conv_layer *mtcnn__packed_layer(const mtcnn_model *m, int i)
+{
+    const packed_model *pm = packed(m);
+    return i < P_COUNT ? &pm->p[i] : i < P_COUNT + R_COUNT ? &pm->r[i - P_COUNT]
+                                                          : &pm->o[i - P_COUNT - R_COUNT];
+}
+
 /* Runs one packed conv layer over a whole h x w input; returns the multiply-adds. */
 static double conv_hwc(const mtk_table *k, const mtk_conv_layer *l, const float *in, int h,
                        int w, float *out)

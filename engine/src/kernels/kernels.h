@@ -74,13 +74,14 @@ typedef void (*mtk_vresample_fn)(const uint8_t *const *rows, const float *wt, in
 /* ---- INT8 ops (HWC, uint8 activations, int8 weights) ------------------------------------
  *
  * Activations are quantised per tensor, symmetrically, and stored offset by 128 as bytes:
- * x ~ s_a * (q - 128), q in 0..255. Weights are quantised per output channel: w ~ s_w[n] *
+ * x ~ s_a * (q - 128), q in 1..255 (symmetric: -127..127, so q - 128 can be negated in int8,
+ * which the AVX2 kernel's sign trick needs). Weights are quantised per output channel: w ~ s_w[n] *
  * qw, qw in -127..127. A convolution accumulates sum q * qw exactly in int32 (the products of
  * an unsigned and a signed byte are what vpdpbusd / sdot multiply); the epilogue turns the
  * integer into y = fma((float)acc, scale[n], bias[n]) with scale = s_w[n] * s_a and the 128
  * offset folded into the bias (bias - scale * 128 * sum qw), applies PReLU in float and either
  * stores y as float or requantises it for the next layer:
- *     q' = (int)nearbyint(clamp(y * out_inv_scale, -128, 127)) + 128.
+ *     q' = (int)nearbyint(clamp(y * out_inv_scale, -127, 127)) + 128.
  * Every step is one IEEE operation in a fixed order, so each ISA's kernel gives the scalar
  * reference's bytes and floats exactly.
  *
@@ -109,7 +110,7 @@ typedef void (*mtk_q8_conv_hwc_fn)(const mtk_q8_layer *l, const uint8_t *in, siz
 /* Max pooling as mtk_maxpool_fn on HWC bytes (max commutes with the monotonic quantisation). */
 typedef void (*mtk_u8_maxpool_hwc_fn)(const uint8_t *in, int c, int h, int w, int k, int s,
                                       uint8_t *out);
-/* Quantises n floats: out[i] = nearbyint(clamp(in[i] * inv_scale, -128, 127)) + 128. */
+/* Quantises n floats: out[i] = nearbyint(clamp(in[i] * inv_scale, -127, 127)) + 128. */
 typedef void (*mtk_q8_quantize_fn)(const float *in, size_t n, float inv_scale, uint8_t *out);
 
 /* The numeric precision a table runs the nets in. */

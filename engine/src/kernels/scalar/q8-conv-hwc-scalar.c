@@ -31,7 +31,7 @@ void mtk_q8_conv_hwc__scalar(const mtk_q8_layer *l, const uint8_t *in, size_t in
                 const size_t at = (size_t)y * out_stride + (size_t)x * l->c_out + n;
                 if (quantised) {
                     float t = v * l->out_inv_scale;
-                    t = t < -128.0f ? -128.0f : t > 127.0f ? 127.0f : t;
+                    t = t < -127.0f ? -127.0f : t > 127.0f ? 127.0f : t;
                     ((uint8_t *)out)[at] = (uint8_t)((int)nearbyintf(t) + 128);
                 } else {
                     ((float *)out)[at] = v;

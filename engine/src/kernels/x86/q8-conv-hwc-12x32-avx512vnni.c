@@ -30,7 +30,7 @@ static inline __attribute__((always_inline)) void store(__m512i acc, const float
     }
     if (inv > 0.0f) {
         __m512 t = _mm512_mul_ps(v, _mm512_set1_ps(inv));
-        t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-128.0f)), _mm512_set1_ps(127.0f));
+        t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(-127.0f)), _mm512_set1_ps(127.0f));
         const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(t), _mm512_set1_epi32(128));
         _mm_mask_storeu_epi8(out, m, _mm512_cvtepi32_epi8(q));
     } else {

@@ -5,7 +5,7 @@
 
 void mtk_q8_quantize__avx512(const float *in, size_t n, float inv_scale, uint8_t *out)
 {
-    const __m512 inv = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps(-128.0f),
+    const __m512 inv = _mm512_set1_ps(inv_scale), lo = _mm512_set1_ps(-127.0f),
                  hi = _mm512_set1_ps(127.0f);
     const __m512i off = _mm512_set1_epi32(128);
     for (size_t i = 0; i < n; i += 16) {
