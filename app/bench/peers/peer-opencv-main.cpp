@@ -2,8 +2,9 @@
  * run by cv::dnn (opencv-mtcnn.hpp) on the same frame mtcam-bench makes (peer-frame.h).
  *
  * Prints one JSON line per image: the faces found and, with --iters N, the median time of N
- * runs after a warm-up. .ci/bench-peers times it interleaved with mtcam-bench; the test
- * peers.opencv_same_faces checks that it finds the faces mtcam finds. */
+ * runs after a warm-up. .ci/bench-peers times it interleaved with mtcam-bench; the tests
+ * peers.opencv_photos and peers.opencv_frames (tests/app/bench/peers) check that it does the
+ * work mtcam does. */
 #include <opencv2/core.hpp>
 
 #include <algorithm>
