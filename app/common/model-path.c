@@ -22,8 +22,13 @@ int app_model_path(const char *requested, char *buf, size_t size)
         snprintf(buf, size, "%s", env);
         return 0;
     }
-    /* Installed or run from the build tree: <exe>/../models, then <exe>/../../models. */
+    /* Installed (cmake --install): <exe>/../share/mtcam/models, wherever the tree was moved. */
     char dir[4096];
+    if (mtcam_exe_dir(dir, sizeof dir) == 0 &&
+        snprintf(buf, size, "%s/../share/mtcam/models/" MTCAM_MODEL_FILE, dir) < (int)size &&
+        readable(buf))
+        return 0;
+    /* Run from the build tree: <exe>/models, <exe>/../models, then <exe>/../../models. */
     if (mtcam_exe_dir(dir, sizeof dir) == 0) {
         for (int up = 0; up < 3; up++) {
             /* A path cut short by `size` is simply not found (and never used). */

@@ -7,7 +7,8 @@
 #define MTCAM_MODEL_FILE "mtcam.mtcnn"
 
 /* Fills `buf` with the model to use: `requested` if not NULL, else $MTCAM_MODEL, else
- * models/mtcam.mtcnn beside the executable's ../models or in the source tree. Returns 0, or
+ * the installed <exe>/../share/mtcam/models/mtcam.mtcnn, else models/mtcam.mtcnn in the
+ * executable's ../models (build tree) or in the source tree. Returns 0, or
  * MTCNN_ENOTFOUND with a message that says how to get a model. */
 int app_model_path(const char *requested, char *buf, size_t size);
 

@@ -1,6 +1,6 @@
 /* detect.c - mtcam-detect: faces in still images, one JSON line per image.
  *
- * Images are decoded, detected and (with --draw) drawn by N worker threads, each with its
+ * Images are decoded, detected and (with --draw, --crops) drawn and cropped by N worker threads, each with its
  * own detector on one shared, read-only model; the main thread prints the results in the
  * order the images were given, as soon as each is ready. */
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include "detect-track.h"
 #include "clock.h"
 #include "err.h"
+#include "face-crops.h"
 #include "image-file.h"
 #include "image-write.h"
 #include "model-path.h"
@@ -54,6 +55,8 @@ static const char usage_text[] =
     "                        \"mode\": \"scan\"|\"track\", \"ms\": T, \"faces\": [{\"id\": N, ...}]},\n"
     "                       ids stable within a video (docs/tracking.md); --threads is then\n"
     "                       the threads of one frame\n"
+    "  --crops DIR          also write each face's aligned 112x112 crop (ArcFace's five-point\n"
+    "                       template) as DIR/<name>-face<i>.png, i as in \"faces\"\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 all images done, 1 an image or the model failed (the other images are\n"
@@ -62,6 +65,7 @@ static const char usage_text[] =
 typedef struct detect_args {
     const char *model;
     const char *draw_dir;
+    const char *crops_dir;
     mtcnn_options opt;
     int threads;
     char **images;
@@ -106,7 +110,7 @@ static int parse_args(int argc, char **argv, detect_args *a)
         /* Options with a value: "--name value" or "--name=value". */
         static const char *const with_value[] = {
             "--model",   "--min-face", "--factor",   "--thresholds",
-            "--stages", "--threads",  "--draw",     "--landmarks"};
+            "--stages", "--threads",  "--draw",     "--landmarks", "--crops"};
         const char *name = NULL, *value = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t len = strlen(with_value[k]);
@@ -128,6 +132,10 @@ static int parse_args(int argc, char **argv, detect_args *a)
             if (!*value)
                 return app_usage_error(PROG, "--draw needs a folder");
             a->draw_dir = value;
+        } else if (!strcmp(name, "--crops")) {
+            if (!*value)
+                return app_usage_error(PROG, "--crops needs a folder");
+            a->crops_dir = value;
         } else if (!strcmp(name, "--min-face")) {
             if (app_parse_float(value, 12, 100000, &a->opt.min_face))
                 return app_usage_error(
@@ -286,7 +294,7 @@ static void format_json(strbuf *b, const char *path, const mtcam_frame *frame, d
 }
 
 static void process_image(const detect_args *a, mtcnn_detector *det, const char *path,
-                          const char *draw_path, image_result *r)
+                          const char *draw_path, const char *crop_prefix, image_result *r)
 {
     mtcam_frame frame;
     if (capture_image_load(path, &frame)) {
@@ -312,7 +320,11 @@ static void process_image(const detect_args *a, mtcnn_detector *det, const char 
         return;
     }
     r->line = b.s;
-    if (draw_path) {
+    int written;
+    /* Crops first: --draw paints over the frame. */
+    if (crop_prefix && render_write_face_crops(crop_prefix, &frame, faces, count, &written))
+        r->error = message_copy("%s", mtcam_last_error());
+    if (draw_path && !r->error) {
         render_overlay_style style;
         render_overlay_style_default(&style);
         render_overlay_draw_faces(&frame, faces, count, &style);
@@ -322,7 +334,7 @@ static void process_image(const detect_args *a, mtcnn_detector *det, const char 
     mtcam_frame_free(&frame);
 }
 
-/* ---- --draw output names ----------------------------------------------------------------- */
+/* ---- --draw and --crops output names ---------------------------------------------------- */
 
 /* mkdir -p: creates `dir` and its missing parents. */
 static int make_dirs(const char *dir)
@@ -350,9 +362,9 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
-/* DIR/<file name without its extension>.png; a name used by an earlier image gets "-2",
+/* DIR/<file name without its extension><suffix>; a name used by an earlier image gets "-2",
  * "-3"... so two images never write the same file. */
-static char **draw_paths(const detect_args *a)
+static char **output_paths(const detect_args *a, const char *dir, const char *suffix)
 {
     char **out = calloc((size_t)a->n_images, sizeof *out);
     if (!out)
@@ -364,10 +376,10 @@ static char **draw_paths(const detect_args *a)
         int stem_len = (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base));
         for (int n = 1;; n++) {
             strbuf b = {0};
-            sb_printf(&b, "%s/%.*s", a->draw_dir, stem_len, base);
+            sb_printf(&b, "%s/%.*s", dir, stem_len, base);
             if (n > 1)
                 sb_printf(&b, "-%d", n);
-            sb_printf(&b, ".png");
+            sb_printf(&b, "%s", suffix);
             if (b.failed) {
                 free(b.s);
                 for (int k = 0; k < i; k++)
@@ -393,6 +405,7 @@ static char **draw_paths(const detect_args *a)
 typedef struct work {
     const detect_args *args;
     char **draw_paths;
+    char **crop_prefixes;
     image_result *results;
     atomic_int next; /* the next image to take */
     pthread_mutex_t lock;
@@ -415,7 +428,7 @@ static void *worker_main(void *arg)
             break;
         image_result r = {0};
         process_image(w->args, me->det, w->args->images[i], w->draw_paths ? w->draw_paths[i] : NULL,
-                      &r);
+                      w->crop_prefixes ? w->crop_prefixes[i] : NULL, &r);
         pthread_mutex_lock(&w->lock);
         w->results[i] = r;
         w->results[i].done = 1;
@@ -470,8 +483,21 @@ static int run(const detect_args *a, const mtcnn_model *model)
             status = 1;
             goto done;
         }
-        w.draw_paths = draw_paths(a);
+        w.draw_paths = output_paths(a, a->draw_dir, ".png");
         if (!w.draw_paths) {
+            fprintf(stderr, PROG ": out of memory\n");
+            status = 1;
+            goto done;
+        }
+    }
+    if (a->crops_dir) {
+        if (make_dirs(a->crops_dir)) {
+            fprintf(stderr, PROG ": %s\n", mtcam_last_error());
+            status = 1;
+            goto done;
+        }
+        w.crop_prefixes = output_paths(a, a->crops_dir, "");
+        if (!w.crop_prefixes) {
             fprintf(stderr, PROG ": out of memory\n");
             status = 1;
             goto done;
@@ -491,7 +517,7 @@ static int run(const detect_args *a, const mtcnn_model *model)
         for (int i = 0; i < a->n_images; i++) {
             image_result r = {0};
             process_image(a, workers[0].det, a->images[i], w.draw_paths ? w.draw_paths[i] : NULL,
-                          &r);
+                          w.crop_prefixes ? w.crop_prefixes[i] : NULL, &r);
             r.done = 1;
             w.results[i] = r;
             status |= print_result(&w, i);
@@ -519,6 +545,10 @@ done:
         for (int i = 0; i < a->n_images; i++)
             free(w.draw_paths[i]);
     free(w.draw_paths);
+    if (w.crop_prefixes)
+        for (int i = 0; i < a->n_images; i++)
+            free(w.crop_prefixes[i]);
+    free(w.crop_prefixes);
     if (w.results)
         for (int i = 0; i < a->n_images; i++) {
             free(w.results[i].line);

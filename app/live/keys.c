@@ -12,6 +12,7 @@ const char *const live_keys_help[] = {
     "f           fullscreen on / off",
     "h           this help",
     "s           snapshot (PNG of what you see)",
+    "a           save the faces' aligned crops (PNG)",
     "r           start / stop recording (MJPEG AVI)",
     "1 / 2 / 3   run up to P-Net / R-Net / O-Net",
     "Tab         select the stage whose threshold",
@@ -80,6 +81,9 @@ live_action live_keys_apply(const live_view *in, int key, live_view *out)
         break;
     case 's':
         action = LIVE_ACTION_SNAPSHOT;
+        break;
+    case 'a':
+        action = LIVE_ACTION_CROPS;
         break;
     case 'r':
         action = LIVE_ACTION_RECORD;

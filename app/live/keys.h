@@ -20,6 +20,7 @@ typedef enum live_action {
     LIVE_ACTION_NONE = 0,
     LIVE_ACTION_QUIT,       /* q, Esc, Ctrl-C */
     LIVE_ACTION_SNAPSHOT,   /* s */
+    LIVE_ACTION_CROPS,      /* a: save the aligned crops of the faces on screen */
     LIVE_ACTION_RECORD,     /* r: start or stop recording */
     LIVE_ACTION_FULLSCREEN, /* f: apply view.fullscreen to the window */
     LIVE_ACTION_DETECT,     /* stages, thresholds, minimum face or tracking changed */

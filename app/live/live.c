@@ -17,6 +17,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "err.h"
+#include "face-crops.h"
 #include "hud.h"
 #include "image-write.h"
 #include "live-hud.h"
@@ -75,6 +76,8 @@ typedef struct live {
     live_result result;
     double nominal_fps;
     char snapshot_path[4096];
+    char crops_prefix[4096];
+    int crops_count;
     char record_path[4096];
     char rec_error[512];
     long long rec_frames_last, rec_dropped_last;
@@ -172,6 +175,61 @@ static void snapshot(live *L)
     }
     snprintf(L->snapshot_path, sizeof L->snapshot_path, "%s", path);
     say(L, "saved %s", path);
+}
+
+/* <dir>/mtcam-YYYYMMDD-HHMMSS[-n]: the first whose "-face0.png" is free. */
+static int crops_prefix(const char *dir, char *buf, size_t size)
+{
+    char base[4096];
+    if (live_output_name(dir, "png", (long long)time(NULL), base, sizeof base) < 0)
+        return -1;
+    base[strlen(base) - strlen(".png")] = '\0';
+    for (int n = 0; n < 10000; n++) {
+        char probe[4200];
+        int len = n ? snprintf(buf, size, "%s-%d", base, n) : snprintf(buf, size, "%s", base);
+        if (len < 0 || (size_t)len >= size)
+            return mtcam_set_error(MTCNN_EINVAL, "%s: name too long", base);
+        snprintf(probe, sizeof probe, "%s-face0.png", buf);
+        if (access(probe, F_OK) != 0 && errno == ENOENT)
+            return 0;
+    }
+    return mtcam_set_error(MTCNN_EBUSY, "%s: no free name for the crops", base);
+}
+
+/* a: the aligned crops of the faces in exactly the frame on screen. The boxes shown may be a
+ * frame or two older, so the frame is detected (again) and waited for: tens of milliseconds,
+ * once per key press. */
+static void save_crops(live *L)
+{
+    if (!L->have_frame)
+        return;
+    char prefix[4096];
+    int written = 0;
+    if (live_detect_submit(L->detect, &L->cur) < 0 || !live_detect_wait_idle(L->detect, 10000)) {
+        say(L, "crops failed: %s", "the detector did not finish");
+        return;
+    }
+    live_detect_latest(L->detect, &L->result);
+    if (L->result.seq != L->cur.seq || L->result.error) {
+        say(L, "crops failed: %s", L->result.error ? L->result.message : "frame changed");
+        return;
+    }
+    if (L->result.stages < 3) {
+        say(L, "crops: %s", "no landmarks below stage 3 (press 3)");
+        return;
+    }
+    if (crops_prefix(output_dir("XDG_PICTURES_DIR"), prefix, sizeof prefix) < 0 ||
+        render_write_face_crops(prefix, &L->cur, L->result.faces, L->result.n_faces,
+                                &written) < 0) {
+        say(L, "crops failed: %s", mtcam_last_error());
+        return;
+    }
+    snprintf(L->crops_prefix, sizeof L->crops_prefix, "%s", prefix);
+    L->crops_count = written;
+    char msg[4200];
+    snprintf(msg, sizeof msg, "%d face crop%s: %s-face*.png", written, written == 1 ? "" : "s",
+             prefix);
+    say(L, "saved %s", msg);
 }
 
 static void print_json(const live_result *r)
@@ -274,6 +332,9 @@ static void handle_key(live *L, int key)
         break;
     case LIVE_ACTION_SNAPSHOT:
         snapshot(L);
+        break;
+    case LIVE_ACTION_CROPS:
+        save_crops(L);
         break;
     case LIVE_ACTION_RECORD:
         if (L->rec)
@@ -438,6 +499,8 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
                 .rec_frames_last = L->rec_frames_last,
                 .rec_dropped_last = L->rec_dropped_last,
                 .last_snapshot = L->snapshot_path,
+                .last_crops = L->crops_prefix,
+                .last_crops_count = L->crops_count,
                 .last_recording = L->record_path,
             };
             if (hooks->after_frame(hooks->user, &fi))

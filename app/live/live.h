@@ -47,6 +47,8 @@ typedef struct live_frame_info {
     long long rec_frames_last;  /* frames written by the last finished recording */
     long long rec_dropped_last; /* frames it dropped */
     const char *last_snapshot;  /* path of the last snapshot, "" if none */
+    const char *last_crops;     /* prefix of the last crops saved (<prefix>-face<i>.png), "" */
+    int last_crops_count;       /* how many */
     const char *last_recording; /* path of the current or last recording, "" if none */
 } live_frame_info;
 

@@ -103,3 +103,19 @@ print(f"{name.split('/')[-1]}: the {len(got)} faces of mtcam-detect, and a 112x1
 PY
     done
 done
+
+# The installed programs find their model in the prefix, also once the tree is moved: the
+# same faces, and a damaged installed model is the one they complain about (so it is not the
+# source tree's copy, the build's last fallback, that they read).
+mv "$prefix" "$work/moved"
+out=$(env -u MTCAM_MODEL "$work/moved/bin/mtcam-detect" "$work/photo.ppm") ||
+    { echo "FAIL: the moved install's mtcam-detect without --model"; exit 1; }
+[ "$(echo "$out" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["faces"])')" = \
+  "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["faces"])' "$work/detect.json")" ] ||
+    { echo "FAIL: the moved install's default model gives other faces"; exit 1; }
+echo "damaged" >"$work/moved/share/mtcam/models/mtcam.mtcnn"
+if env -u MTCAM_MODEL "$work/moved/bin/mtcam-detect" "$work/photo.ppm" >/dev/null 2>"$work/err" ||
+    ! grep -q "moved/bin/../share/mtcam/models/mtcam.mtcnn" "$work/err"; then
+    echo "FAIL: the moved install does not read its own model: $(cat "$work/err")"; exit 1
+fi
+echo "the moved install's mtcam-detect reads its share/mtcam/models/mtcam.mtcnn"

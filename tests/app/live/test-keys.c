@@ -22,6 +22,9 @@ static int test_quit_keys(void)
     CHECK_INT_EQ(press(&v, WINDOW_KEY_ESCAPE), LIVE_ACTION_QUIT);
     CHECK_INT_EQ(press(&v, WINDOW_KEY_CTRL_C), LIVE_ACTION_QUIT);
     CHECK(memcmp(&v, &before, sizeof v) == 0);
+    /* a saves the faces' crops and changes nothing else. */
+    CHECK_INT_EQ(press(&v, 'a'), LIVE_ACTION_CROPS);
+    CHECK(memcmp(&v, &before, sizeof v) == 0);
     return 0;
 }
 
@@ -130,7 +133,7 @@ static int test_min_face(void)
 
 static int test_help_lists_every_key(void)
 {
-    const char *keys[] = {"q / Esc", "Space", "f ", "h ", "s ", "r ", "1 / 2 / 3", "Tab",
+    const char *keys[] = {"q / Esc", "Space", "f ", "h ", "s ", "a ", "r ", "1 / 2 / 3", "Tab",
                           "Up / Down", "- / +", "l ", "c ", "t "};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         int found = 0;

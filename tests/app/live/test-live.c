@@ -86,6 +86,11 @@ typedef struct script {
     int recorded_frames, waited;
     char snapshot[4096], recording[4096];
     long long rec_frames, rec_dropped;
+    /* crops */
+    char crops[4096];
+    int n_crops;
+    mtcnn_face faces[8];
+    int n_faces;
 } script;
 
 static void fail(script *s, const char *why)
@@ -310,6 +315,72 @@ static int test_record_and_snapshot(void)
     return 0;
 }
 
+/* ---- a saves the aligned crops of the faces on screen ---------------------------------- */
+
+static int crops_hook(void *user, const live_frame_info *fi)
+{
+    script *s = user;
+    if (timed_out(s))
+        return 1;
+    switch (s->step) {
+    case 0:
+        if (fi->result->count == 0)
+            return 0;
+        push_key(SDLK_a);
+        s->step = 1;
+        return 0;
+    case 1:
+        if (!fi->last_crops[0])
+            return 0;
+        snprintf(s->crops, sizeof s->crops, "%s", fi->last_crops);
+        s->n_crops = fi->last_crops_count;
+        s->n_faces = fi->result->n_faces < 8 ? fi->result->n_faces : 8;
+        memcpy(s->faces, fi->result->faces, (size_t)s->n_faces * sizeof *s->faces);
+        return 1;
+    }
+    return 0;
+}
+
+static int test_crops_key(void)
+{
+    const char *photo = check_shared_path("data/peer-tests/kpzhang93_test2.jpg");
+    NEED_INPUTS(photo);
+    const char *tmp = probe_temp_dir("live-crops");
+    CHECK(tmp);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", tmp);
+    setenv("XDG_PICTURES_DIR", dir, 1);
+    script s = {0};
+    CHECK_INT_EQ(run(photo, crops_hook, &s), 0);
+    CHECK_MSG(!s.failed, "%s", s.why);
+    /* <dir>/mtcam-YYYYMMDD-HHMMSS-face<i>.png, one per face, each the engine's 112x112
+     * crop of the photo (a still image: the frame is its pixels). */
+    CHECK_INT_EQ(strlen(s.crops) - strlen(dir), strlen("/mtcam-YYYYMMDD-HHMMSS"));
+    CHECK(s.n_faces >= 1);
+    CHECK_INT_EQ(s.n_crops, s.n_faces);
+    mtcam_frame src = {0};
+    CHECK_INT_EQ(capture_image_load(photo, &src), 0);
+    mtcnn_image view = {src.data, src.width, src.height, src.stride, MTCNN_PIXEL_RGB24};
+    static uint8_t want[112 * 112 * 3];
+    for (int i = 0; i < s.n_faces; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s-face%d.png", s.crops, i);
+        mtcam_frame png = {0};
+        CHECK_MSG(capture_image_load(path, &png) == 0, "%s", mtcnn_last_error());
+        CHECK_INT_EQ(png.width, 112);
+        CHECK_INT_EQ(png.height, 112);
+        CHECK_INT_EQ(mtcnn_align_face(&view, &s.faces[i], MTCNN_ALIGN_112X112, 112, 112, want,
+                                      112 * 3), 0);
+        for (int y = 0; y < 112; y++)
+            CHECK_MSG(memcmp(png.data + y * png.stride, want + y * 112 * 3, 112 * 3) == 0,
+                      "%s row %d differs from the engine's crop of the photo", path, y);
+        mtcam_frame_free(&png);
+    }
+    mtcam_frame_free(&src);
+    probe_remove_dir(dir);
+    return 0;
+}
+
 /* ---- closing the window quits ---------------------------------------------------------- */
 
 static int close_hook(void *user, const live_frame_info *fi)
@@ -344,6 +415,7 @@ int main(int argc, char **argv)
         {"window_shows_face", test_window_shows_face},
         {"keys_change_detection", test_keys_change_detection},
         {"record_and_snapshot", test_record_and_snapshot},
+        {"crops_key", test_crops_key},
         {"close_window_quits", test_close_window_quits},
         {NULL, NULL},
     };
