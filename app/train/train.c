@@ -27,6 +27,7 @@ typedef struct opts {
     float shift[3];
     float eye_shift[2];
     int onet_mtfl_eyes;   /* O-Net learns its eyes from MTFL too, not only from Caltech */
+    int onet_lm_rnet;     /* O-Net's landmark faces also from R-Net's positive boxes */
 } opts;
 
 static const char *stage_names[3] = {"pnet", "rnet", "onet"};
@@ -59,6 +60,8 @@ static void usage(FILE *f)
             "                   (calibrates where the default thresholds operate; default 0)\n"
             "  --onet-eyes caltech|both  O-Net's eye targets: Caltech's only, or MTFL's too\n"
             "                   (default both; the sets place the eye centre differently)\n"
+            "  --onet-landmarks jitter|both  O-Net's landmark faces: jittered crops around the\n"
+            "                   annotation only, or also R-Net's positive boxes (default jitter)\n"
             "  --eye-shift DX,DY export: move O-Net's eye landmarks by this fraction of the box\n"
             "                   (aligns them with an annotation convention; default 0)\n",
             MTCAM_DEFAULT_DATA_DIR);
@@ -96,7 +99,7 @@ typedef struct gen_job {
     uint64_t seed, index_base;
     mtt_cut_counts counts;
     const mtcnn_model *model;  /* mining: run stages 1..mine_stage; NULL: cut only */
-    int mine_stage, max_neg;
+    int mine_stage, max_neg, lm_twins;
     mtt_sample_set set;
     int rc, failed;
     char err[256];
@@ -128,7 +131,7 @@ static void *gen_work(void *arg)
         mtt_rng_seed(&r, mtt_rng_derive(j->seed, j->index_base + i));
         if (det)
             j->rc = mtt_mine_samples(&j->set, det, j->mine_stage, &img, im->faces, im->n_faces,
-                                     j->max_neg, &r);
+                                     j->max_neg, j->lm_twins, &r);
         if (j->rc == 0)
             j->rc = mtt_cut_samples(&j->set, &img, im->faces, im->n_faces, &j->counts, &r);
         if (j->rc)
@@ -160,6 +163,7 @@ static int generate(const opts *o, const train_list *list, size_t limit, int sid
         j->model = model;
         j->mine_stage = mine_stage;
         j->max_neg = max_neg;
+        j->lm_twins = mine_stage == 2 && o->onet_lm_rnet;
         mtt_samples_init(&j->set, side);
         if (t > 0 && pthread_create(&j->tid, NULL, gen_work, j) != 0)
             gen_work(j);
@@ -418,7 +422,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     opts o = {MTCAM_DEFAULT_DATA_DIR, "train-work", NULL, NULL, NULL, -1, 1, 7, 2, 128, 0, 0, 0,
-              {10, 8, 12}, 1e-3f, {0, 100000, 80000}, {0, 0, 0}, {0, 0}, 1};
+              {10, 8, 12}, 1e-3f, {0, 100000, 80000}, {0, 0, 0}, {0, 0}, 1, 0};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
@@ -477,6 +481,15 @@ int main(int argc, char **argv)
                 return 2;
             }
             memcpy(o.shift, f, sizeof f);
+        } else if (strcmp(a, "--onet-landmarks") == 0) {
+            if (strcmp(v, "jitter") == 0)
+                o.onet_lm_rnet = 0;
+            else if (strcmp(v, "both") == 0)
+                o.onet_lm_rnet = 1;
+            else {
+                fprintf(stderr, PROG ": --onet-landmarks: '%s' is not jitter or both\n", v);
+                return 2;
+            }
         } else if (strcmp(a, "--onet-eyes") == 0) {
             if (strcmp(v, "caltech") == 0)
                 o.onet_mtfl_eyes = 0;

@@ -160,7 +160,8 @@ int mtt_cut_samples(mtt_sample_set *s, const mtcnn_image *img, const mtt_face *f
 }
 
 int mtt_mine_samples(mtt_sample_set *s, mtcnn_detector *det, int stage, const mtcnn_image *img,
-                     const mtt_face *faces, int n_faces, int max_neg, mtt_rng *rng)
+                     const mtt_face *faces, int n_faces, int max_neg, int lm_twins,
+                     mtt_rng *rng)
 {
     const mtcnn_face *found, *boxes;
     int n_found, n;
@@ -189,6 +190,13 @@ int mtt_mine_samples(mtt_sample_set *s, mtcnn_detector *det, int stage, const mt
             neg[n_neg++] = i;
         else if (kind == MTT_POS || kind == MTT_PART)
             rc = add_kind(s, img, x0, y0, side, kind, &faces[which]);
+        /* O-Net's landmarks are applied to R-Net's boxes: a positive R-Net box of a face
+         * with points is a landmark crop exactly as the detector will cut it. */
+        if (rc == 0 && lm_twins && kind == MTT_POS && faces[which].has_lm) {
+            float lm[10];
+            mtt_lm_target(crop, faces[which].lm, lm);
+            rc = mtt_samples_add_crop(s, img, x0, y0, side, MTT_LMK, NULL, lm);
+        }
     }
     /* A random subset of the negatives (partial Fisher-Yates). */
     for (int k = 0; k < n_neg && k < max_neg && rc == 0; k++) {

@@ -104,9 +104,12 @@ int mtt_cut_samples(mtt_sample_set *s, const mtcnn_image *img, const mtt_face *f
 /* Runs stages 1..stage of `det` (created with options.stages = stage) over the image and
  * turns the boxes leaving stage `stage` into samples by IoU with the faces: the detector's
  * false proposals become hard negatives. At most max_neg negatives are kept (chosen at
- * random). */
+ * random). With lm_twins, every positive of a face with landmarks is also added as a
+ * landmark face (the same crop, right after it): landmark crops cut as the detector cuts
+ * them, for O-Net, whose landmarks are applied to R-Net's boxes. */
 int mtt_mine_samples(mtt_sample_set *s, mtcnn_detector *det, int stage, const mtcnn_image *img,
-                     const mtt_face *faces, int n_faces, int max_neg, mtt_rng *rng);
+                     const mtt_face *faces, int n_faces, int max_neg, int lm_twins,
+                     mtt_rng *rng);
 
 /* ---- sample to input ---------------------------------------------------------------- */
 

@@ -216,7 +216,7 @@ static int test_mine(void)
     mtt_samples_init(&s, 24);
     mtt_rng r;
     mtt_rng_seed(&r, 1);
-    CHECK_INT_EQ(mtt_mine_samples(&s, d, 1, &img, &face, 1, 5, &r), 0);
+    CHECK_INT_EQ(mtt_mine_samples(&s, d, 1, &img, &face, 1, 5, 0, &r), 0);
     const mtcnn_face *boxes;
     int nb;
     CHECK_INT_EQ(mtcnn_detector_stage_boxes(d, 1, &boxes, &nb), 0);
@@ -233,6 +233,74 @@ static int test_mine(void)
             CHECK_MSG(stored_iou(&s, i) > 0.62f, "positive %zu IoU %g", i, stored_iou(&s, i));
         if (s.kind[i] == MTT_PART)
             CHECK(stored_iou(&s, i) > 0.37f && stored_iou(&s, i) < 0.68f);
+    }
+    mtt_samples_free(&s);
+    mtcnn_detector_destroy(d);
+    mtcnn_detector_destroy(full);
+    mtcnn_model_free(m);
+    mtcam_frame_free(&fr);
+    return 0;
+}
+
+/* Mining O-Net's samples (stage 2) with lm_twins for a face with points: every positive
+ * R-Net box comes with a landmark twin, the same crop, whose targets put the points back
+ * where they are in the image. Without lm_twins there are none (test_mine). */
+static int test_mine_landmarks(void)
+{
+    const char *model_path = check_model_path();
+    if (!model_path)
+        SKIP("the original weights are not converted (test original_model.convert)");
+    const char *photo = check_shared_path("data/peer-tests/ipazc_ivan.jpg");
+    if (!photo)
+        SKIP("shared/ is absent: no peer photo");
+    mtcam_frame fr = {0};
+    CHECK_INT_EQ(capture_image_load(photo, &fr), 0);
+    const mtcnn_image img = {fr.data, fr.width, fr.height, fr.stride, MTCNN_PIXEL_RGB24};
+    mtcnn_model *m = NULL;
+    CHECK_INT_EQ(mtcnn_model_load(model_path, &m), 0);
+    mtcnn_options o;
+    mtcnn_options_default(&o);
+    mtcnn_detector *full = NULL, *d = NULL;
+    CHECK_INT_EQ(mtcnn_detector_create(m, &o, &full), 0);
+    const mtcnn_face *found;
+    int nf;
+    CHECK_INT_EQ(mtcnn_detect(full, &img, &found, &nf), 0);
+    CHECK(nf >= 1 && found[0].has_landmarks);
+    mtt_face face = {{found[0].box[0], found[0].box[1], found[0].box[2], found[0].box[3]}, 1, {0}};
+    for (int p = 0; p < 5; p++) {
+        face.lm[p] = found[0].landmarks[p][0];
+        face.lm[5 + p] = found[0].landmarks[p][1];
+    }
+    face.lm[4] = face.lm[9] = NAN; /* a point the annotation lacks stays unknown */
+    o.stages = 2;
+    CHECK_INT_EQ(mtcnn_detector_create(m, &o, &d), 0);
+    mtt_sample_set s;
+    mtt_samples_init(&s, 48);
+    mtt_rng r;
+    mtt_rng_seed(&r, 1);
+    CHECK_INT_EQ(mtt_mine_samples(&s, d, 2, &img, &face, 1, 5, 1, &r), 0);
+    size_t n[MTT_KINDS];
+    mtt_samples_count(&s, n);
+    fprintf(stderr, "stage 2: neg %zu pos %zu part %zu lm %zu\n", n[0], n[1], n[2], n[3]);
+    CHECK(n[MTT_POS] >= 1);
+    CHECK_INT_EQ(n[MTT_LMK], n[MTT_POS]);
+    const size_t px = (size_t)48 * 48 * 3;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.kind[i] != MTT_LMK)
+            continue;
+        /* The twin follows its positive: same crop, same pixels. */
+        CHECK(i > 0 && s.kind[i - 1] == MTT_POS);
+        CHECK(s.crop_side[i] == s.crop_side[i - 1]);
+        CHECK(memcmp(s.pix + i * px, s.pix + (i - 1) * px, px) == 0);
+        /* The crop's corner from the positive's box target, then the points from the
+         * landmark targets: they must land on the face's points. */
+        const float side = s.crop_side[i], *b = s.box + (i - 1) * 4, *lm = s.lm + i * 10;
+        const float x0 = face.box[0] - b[0] * side, y0 = face.box[1] - b[1] * side;
+        for (int p = 0; p < 4; p++) {
+            CHECK_MSG(fabsf(x0 + lm[p] * side - face.lm[p]) < 1e-2f, "x%d of %zu", p, i);
+            CHECK_MSG(fabsf(y0 + lm[5 + p] * side - face.lm[5 + p]) < 1e-2f, "y%d of %zu", p, i);
+        }
+        CHECK(isnan(lm[4]) && isnan(lm[9]));
     }
     mtt_samples_free(&s);
     mtcnn_detector_destroy(d);
@@ -282,6 +350,6 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
         {"iou_rules", test_iou_rules}, {"targets", test_targets}, {"flip", test_flip},
         {"box_rule", test_box_rule},   {"cut", test_cut},         {"mine", test_mine},
-        {"file", test_file},           {NULL, NULL}};
+        {"mine_landmarks", test_mine_landmarks}, {"file", test_file},           {NULL, NULL}};
     return check_main(argc, argv, cases);
 }
