@@ -1,5 +1,6 @@
 #!/bin/sh
-# run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR [OWN-MODEL]
+# run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR [OWN-MODEL]   (MODEL: the original weights,
+# for detect_original; OWN-MODEL: models/mtcam.mtcnn, for detect and the vcam cases)
 # Boots the Debian kernel under QEMU (TCG, 1 CPU) with a busybox initramfs that loads the
 # vivid driver and runs GUEST-BINARY (tests/qemu/vivid-guest.c); the guest writes its results
 # as a tar onto a virtio disk, which this script unpacks into WORKDIR/results. Exit 0 when the
@@ -65,7 +66,7 @@ if [ -n "$model" ] && [ -f "$model" ]; then
     model_arg=/model.mtcnn
 fi
 own_model_arg=""
-if [ -n "$own_model" ] && [ -f "$own_model" ]; then # the project's model, for the vcam cases
+if [ -n "$own_model" ] && [ -f "$own_model" ]; then # the project's model: the detect and vcam cases
     cp "$own_model" "$root/own.mtcnn"
     own_model_arg=/own.mtcnn
 fi

@@ -5,7 +5,10 @@
  *   not_capture  the output node is refused with a clear message
  *   loopback  a face photo streamed into vivid's HDMI output comes out of its HDMI capture
  *             input bit for bit (vivid's "Loop Video"), read by capture_open/capture_read
- *   detect    the engine finds the face in the captured frame (needs the converted model)
+ *   detect    the engine, with the shipped model (models/mtcam.mtcnn), finds the face in the
+ *             captured frame
+ *   detect_original  the same with the original MTCNN weights (converted from ../shared by
+ *             the test original_model.convert; skipped without them)
  *   unplug    vivid's "Disconnect" control unplugs the camera mid-stream: the capture thread
  *             reports it, retries, and picks the camera up again after the module is reloaded
  *   vcam_*    the virtual camera writing to the output node (vivid-vcam.c)
@@ -390,13 +393,27 @@ static float iou(const float *a, const float *b)
     return inter / (aa + bb - inter);
 }
 
-static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
-                        const char *model_path)
+/* The detect cases: the shipped model, which is always there, and the original weights,
+ * which are only there when ../shared was. */
+typedef struct detect_case {
+    const char *name;
+    const char *model_path; /* in the guest, or NULL when the host had none */
+    int required;           /* 1: a missing model is a failure, 0: the case is skipped */
+    const char *absent;     /* why it may be missing */
+} detect_case;
+
+static void skip_detect(const detect_case *cases, int n, const char *why)
 {
+    for (int i = 0; i < n; i++)
+        report("SKIP", cases[i].name, "%s", why);
+}
+
+static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
+                        const detect_case *dc)
+{
+    const char *name = dc->name, *model_path = dc->model_path;
     if (!model_path || !*model_path || access(model_path, R_OK) != 0) {
-        report("SKIP", "detect",
-               "no model in the guest: the original weights are converted by the test "
-               "original_model.convert from ../shared (absent here)");
+        report(dc->required ? "FAIL" : "SKIP", name, "no model in the guest: %s", dc->absent);
         return;
     }
     mtcnn_model *model = NULL;
@@ -405,7 +422,7 @@ static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
     mtcnn_options_default(&opt);
     opt.min_face = 48; /* the face is ~200 px: a shorter pyramid keeps TCG emulation quick */
     if (mtcnn_model_load(model_path, &model) || mtcnn_detector_create(model, &opt, &det)) {
-        report("FAIL", "detect", "engine: %s", mtcnn_last_error());
+        report("FAIL", name, "engine: %s", mtcnn_last_error());
         mtcnn_model_free(model);
         return;
     }
@@ -417,17 +434,17 @@ static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
     if (rc == 0)
         rc = detect_best(det, picture, 3 * W, &on_original, &n_orig);
     if (rc)
-        report("FAIL", "detect", "mtcnn_detect: %s", mtcnn_last_error());
+        report("FAIL", name, "mtcnn_detect: %s", mtcnn_last_error());
     else if (n_cap < 1)
-        report("FAIL", "detect", "no face found in the captured frame (%d in the original)",
+        report("FAIL", name, "no face found in the captured frame (%d in the original)",
                n_orig);
     else if (on_capture.score < 0.9f)
-        report("FAIL", "detect", "best face score %.3f < 0.9", on_capture.score);
+        report("FAIL", name, "best face score %.3f < 0.9", on_capture.score);
     else if (n_orig < 1 || iou(on_capture.box, on_original.box) < 0.95f)
-        report("FAIL", "detect", "captured-frame face differs from the original's (%d faces)",
+        report("FAIL", name, "captured-frame face differs from the original's (%d faces)",
                n_orig);
     else
-        report("PASS", "detect",
+        report("PASS", name,
                "%d face(s); best %.3f at [%.0f %.0f %.0f %.0f], same as on the original; %.0f ms "
                "under emulation",
                n_cap, on_capture.score, on_capture.box[0], on_capture.box[1],
@@ -436,13 +453,13 @@ static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
     mtcnn_model_free(model);
 }
 
-static void case_loopback(const char *face_path, const char *model_path)
+static void case_loopback(const char *face_path, const detect_case *detects, int n_detects)
 {
     char err[300] = "";
     uint8_t *picture = make_picture(face_path, err, sizeof err);
     if (!picture) {
         report("FAIL", "loopback", "face photo: %s", err);
-        report("SKIP", "detect", "no loopback frame");
+        skip_detect(detects, n_detects, "no loopback frame");
         return;
     }
     /* the capture node: HDMI input at the same timings, loop on, no text drawn over it */
@@ -453,7 +470,7 @@ static void case_loopback(const char *face_path, const char *model_path)
         if (fd < 0)
             snprintf(err, sizeof err, "open %s: %s", CAP_DEV, strerror(errno));
         report("FAIL", "loopback", "%s", err);
-        report("SKIP", "detect", "no loopback frame");
+        skip_detect(detects, n_detects, "no loopback frame");
         if (fd >= 0)
             close(fd);
         free(picture);
@@ -524,11 +541,12 @@ static void case_loopback(const char *face_path, const char *model_path)
     if (best_mean > 0.5 || best_exact < 3L * W * H * 99 / 100) {
         report("FAIL", "loopback", "best frame: mean |diff| %.3f, %.2f%% of bytes exact",
                best_mean, 100.0 * best_exact / (3.0 * W * H));
-        report("SKIP", "detect", "no loopback frame");
+        skip_detect(detects, n_detects, "no loopback frame");
     } else {
         report("PASS", "loopback", "%s; mean |diff| %.3f, %.2f%% of bytes exact",
                capture_describe(src), best_mean, 100.0 * best_exact / (3.0 * W * H));
-        case_detect(picture, &captured, model_path);
+        for (int i = 0; i < n_detects; i++)
+            case_detect(picture, &captured, &detects[i]);
     }
 done:
     capture_close(src);
@@ -652,11 +670,17 @@ int main(int argc, char **argv)
     }
     const char *model = argc > 4 && argv[4][0] ? argv[4] : NULL;
     const char *own_model = argc > 5 ? argv[5] : NULL;
+    const detect_case detects[] = {
+        {"detect", own_model, 1, "run-vivid.sh was given no models/mtcam.mtcnn"},
+        {"detect_original", model, 0,
+         "the original weights are converted by the test original_model.convert from "
+         "../shared (absent here)"},
+    };
     int64_t t0 = mtcam_now_ns();
     case_list();
     case_rate();
     case_not_capture();
-    case_loopback(argv[2], model);
+    case_loopback(argv[2], detects, (int)(sizeof detects / sizeof detects[0]));
     case_unplug(argv[3]);
     vcam_guest_cases(results_dir, argv[2], own_model);
     fprintf(summary, "guest test time %.1f s\n", mtcam_ms_since(t0) / 1000);
