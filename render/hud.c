@@ -190,13 +190,8 @@ int hud_draw_block(hud *h, mtcam_frame *frame, int x, int y, int right_align,
 {
     int pad = h->size / 3 + 2;
     int lh = hud_line_height(h);
-    int wmax = 0;
-    for (int i = 0; i < n; i++) {
-        int w = hud_text_width(h, lines[i]);
-        if (w > wmax)
-            wmax = w;
-    }
-    int pw = wmax + 2 * pad, ph = n * lh + 2 * pad;
+    int pw, ph;
+    hud_block_size(h, lines, n, &pw, &ph);
     int left = right_align ? x - pw + 1 : x;
     if (n > 0)
         hud_darken_rect(frame, left, y, left + pw - 1, y + ph - 1, 90);
@@ -210,4 +205,66 @@ int hud_draw_block(hud *h, mtcam_frame *frame, int x, int y, int right_align,
     if (panel_h)
         *panel_h = n > 0 ? ph : 0;
     return 0;
+}
+
+/* ---- where a panel goes ---------------------------------------------------------------- */
+
+void hud_block_size(hud *h, const char *const *lines, int n, int *panel_w, int *panel_h)
+{
+    int pad = h->size / 3 + 2;
+    int wmax = 0;
+    for (int i = 0; i < n; i++) {
+        int w = hud_text_width(h, lines[i]);
+        if (w > wmax)
+            wmax = w;
+    }
+    *panel_w = n > 0 ? wmax + 2 * pad : 0;
+    *panel_h = n > 0 ? n * hud_line_height(h) + 2 * pad : 0;
+}
+
+void hud_corner_rect(int width, int height, int panel_w, int panel_h, int margin,
+                     hud_corner corner, int rect[4])
+{
+    int right = corner == HUD_TOP_RIGHT || corner == HUD_BOTTOM_RIGHT;
+    int bottom = corner == HUD_BOTTOM_LEFT || corner == HUD_BOTTOM_RIGHT;
+    rect[0] = right ? width - margin - panel_w : margin;
+    rect[1] = bottom ? height - margin - panel_h : margin;
+    rect[2] = rect[0] + panel_w - 1;
+    rect[3] = rect[1] + panel_h - 1;
+}
+
+static long long overlap_area(const int a[4], const int b[4])
+{
+    int x1 = a[0] > b[0] ? a[0] : b[0], y1 = a[1] > b[1] ? a[1] : b[1];
+    int x2 = a[2] < b[2] ? a[2] : b[2], y2 = a[3] < b[3] ? a[3] : b[3];
+    if (x2 < x1 || y2 < y1)
+        return 0;
+    return (long long)(x2 - x1 + 1) * (y2 - y1 + 1);
+}
+
+hud_corner hud_pick_corner(int width, int height, int panel_w, int panel_h, int margin,
+                           const int (*avoid)[4], int n_avoid, hud_corner current)
+{
+    if ((unsigned)current >= HUD_CORNERS)
+        current = HUD_TOP_LEFT;
+    long long cover[HUD_CORNERS];
+    for (int c = 0; c < HUD_CORNERS; c++) {
+        int rect[4];
+        hud_corner_rect(width, height, panel_w, panel_h, margin, (hud_corner)c, rect);
+        cover[c] = 0;
+        for (int i = 0; i < n_avoid; i++)
+            cover[c] += overlap_area(rect, avoid[i]);
+    }
+    if (cover[current] == 0)
+        return current; /* hides nothing where it is: moving would only distract */
+    hud_corner best = current;
+    for (int c = 0; c < HUD_CORNERS; c++)
+        if (cover[c] < cover[best])
+            best = (hud_corner)c;
+    /* When every corner covers something, move only for a clear gain (an eighth of the
+     * panel), so a face at the same distance from two corners does not make it flicker. */
+    long long gain = cover[current] - cover[best];
+    if (cover[best] > 0 && gain * 8 < (long long)panel_w * panel_h)
+        return current;
+    return best;
 }

@@ -41,3 +41,28 @@ int hud_draw_block(hud *h, mtcam_frame *frame, int x, int y, int right_align,
 
 /* Darkens the inclusive rectangle (clipped): every channel becomes channel * keep / 256. */
 void hud_darken_rect(mtcam_frame *frame, int x1, int y1, int x2, int y2, int keep);
+
+/* The size hud_draw_block gives the panel of these lines (0 x 0 for none). */
+void hud_block_size(hud *h, const char *const *lines, int n, int *panel_w, int *panel_h);
+
+/* ---- where a panel goes, so it hides no face ------------------------------------------- */
+
+typedef enum hud_corner {
+    HUD_TOP_LEFT,
+    HUD_TOP_RIGHT,
+    HUD_BOTTOM_LEFT,
+    HUD_BOTTOM_RIGHT,
+    HUD_CORNERS
+} hud_corner;
+
+/* The inclusive rectangle {x1, y1, x2, y2} of a panel_w x panel_h panel in `corner` of a
+ * width x height frame, `margin` pixels in from both edges. */
+void hud_corner_rect(int width, int height, int panel_w, int panel_h, int margin,
+                     hud_corner corner, int rect[4]);
+
+/* The corner where the panel covers the least of the `n_avoid` inclusive rectangles (summed
+ * overlap area; a face's box and label, say). Stable from frame to frame: `current` is kept
+ * while it covers nothing, and, when every corner covers something, left only for one that
+ * covers an eighth of the panel less. Ties go to the first corner in the enum's order. */
+hud_corner hud_pick_corner(int width, int height, int panel_w, int panel_h, int margin,
+                           const int (*avoid)[4], int n_avoid, hud_corner current);

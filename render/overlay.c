@@ -168,22 +168,23 @@ int render_overlay_text(mtcam_frame *frame, int x, int y, const char *text, int 
     return render_overlay_text_width(text, scale);
 }
 
-/* The score (after "#id" for a tracked face) on a label of the box colour: above the box's top-left corner, or inside the
- * box under its top edge when there is no room above; kept within the frame sideways. */
-static void draw_score(mtcam_frame *frame, const mtcnn_face *face, int thickness, int scale,
-                       const render_overlay_style *style)
+/* The score (after "#id" for a tracked face) on a label of the box colour: above the box's
+ * top-left corner, or inside the box under its top edge when there is no room above; kept
+ * within the frame sideways. score_label places it (rect: inclusive; 0 when the box is not in
+ * the frame, where a label pulled inside would point at nothing), draw_score draws it there. */
+static int score_label(const mtcam_frame *frame, const mtcnn_face *face, int thickness,
+                       int scale, char text[32], int rect[4])
 {
     int bx1 = to_pixel(face->box[0]), by1 = to_pixel(face->box[1]);
     int bx2 = to_pixel(face->box[2]), by2 = to_pixel(face->box[3]);
     if (bx2 < 0 || by2 < 0 || bx1 >= frame->width || by1 >= frame->height || bx2 < bx1 ||
         by2 < by1)
-        return; /* the box is not in the frame: a label pulled inside would point at nothing */
-    char text[32];
+        return 0;
     /* A tracked face shows its id first, so a viewer sees which track is which. */
     if (face->id > 0)
-        snprintf(text, sizeof text, "#%d %.3f", face->id, (double)face->score);
+        snprintf(text, 32, "#%d %.3f", face->id, (double)face->score);
     else
-        snprintf(text, sizeof text, "%.3f", (double)face->score);
+        snprintf(text, 32, "%.3f", (double)face->score);
     int pad = scale;
     int label_w = render_overlay_text_width(text, scale) + 2 * pad;
     int label_h = RENDER_FONT_HEIGHT * scale + 2 * pad;
@@ -194,8 +195,58 @@ static void draw_score(mtcam_frame *frame, const mtcnn_face *face, int thickness
         x = frame->width - label_w;
     if (x < 0)
         x = 0;
-    render_overlay_fill_rect(frame, x, y, x + label_w - 1, y + label_h - 1, style->box);
-    render_overlay_text(frame, x + pad, y + pad, text, scale, style->text);
+    rect[0] = x;
+    rect[1] = y;
+    rect[2] = x + label_w - 1;
+    rect[3] = y + label_h - 1;
+    return 1;
+}
+
+static void draw_score(mtcam_frame *frame, const mtcnn_face *face, int thickness, int scale,
+                       const render_overlay_style *style)
+{
+    char text[32];
+    int r[4];
+    if (!score_label(frame, face, thickness, scale, text, r))
+        return;
+    render_overlay_fill_rect(frame, r[0], r[1], r[2], r[3], style->box);
+    render_overlay_text(frame, r[0] + scale, r[1] + scale, text, scale, style->text);
+}
+
+/* Grows the inclusive rectangle `acc` to hold `r`. */
+static void grow(int acc[4], const int r[4])
+{
+    acc[0] = r[0] < acc[0] ? r[0] : acc[0];
+    acc[1] = r[1] < acc[1] ? r[1] : acc[1];
+    acc[2] = r[2] > acc[2] ? r[2] : acc[2];
+    acc[3] = r[3] > acc[3] ? r[3] : acc[3];
+}
+
+int render_overlay_face_extent(const mtcam_frame *frame, const mtcnn_face *face,
+                               const render_overlay_style *style, int rect[4])
+{
+    if (!box_is_finite(face->box))
+        return 0;
+    int t = render_overlay_thickness(style, frame->width, frame->height);
+    int radius = render_overlay_landmark_radius(style, frame->width, frame->height);
+    int scale = render_overlay_text_scale(style, frame->width, frame->height);
+    int acc[4] = {to_pixel(face->box[0]), to_pixel(face->box[1]), to_pixel(face->box[2]),
+                  to_pixel(face->box[3])};
+    if (style->show_landmarks && face->has_landmarks)
+        for (int k = 0; k < 5; k++) {
+            float cx = face->landmarks[k][0], cy = face->landmarks[k][1];
+            if (isnan(cx) || isnan(cy))
+                continue;
+            int d[4] = {to_pixel(cx) - radius, to_pixel(cy) - radius, to_pixel(cx) + radius,
+                        to_pixel(cy) + radius};
+            grow(acc, d);
+        }
+    char text[32];
+    int label[4];
+    if (style->show_scores && score_label(frame, face, t, scale, text, label))
+        grow(acc, label);
+    memcpy(rect, acc, sizeof acc);
+    return 1;
 }
 
 void render_overlay_draw_faces(mtcam_frame *frame, const mtcnn_face *faces, int count,

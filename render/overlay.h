@@ -46,6 +46,12 @@ int render_overlay_text_scale(const render_overlay_style *style, int width, int 
  * its top edge at the frame's top. */
 void render_overlay_draw_faces(mtcam_frame *frame, const mtcnn_face *faces, int count,
                                const render_overlay_style *style);
+/* The inclusive rectangle {x1, y1, x2, y2} of what render_overlay_draw_faces draws for `face`
+ * on this frame: box, landmark discs and score label, as the style shows them (not clipped to
+ * the frame). Returns 0, with nothing written, when the face draws nothing (NaN box). For the
+ * HUD, to keep its panel off faces. */
+int render_overlay_face_extent(const mtcam_frame *frame, const mtcnn_face *face,
+                               const render_overlay_style *style, int rect[4]);
 /* Candidate boxes that left `stage` (1..3), in candidates[stage-1] at half the thickness.
  * Drawn only when style->show_candidates; draw them before the faces so faces stay on top. */
 void render_overlay_draw_candidates(mtcam_frame *frame, int stage, const mtcnn_face *boxes,

@@ -78,6 +78,33 @@ int live_hud_font_size(int width, int height)
     return px < 11 ? 11 : px;
 }
 
+/* The most faces whose drawings the panel keeps off; more are rare (and still mostly off). */
+enum { PLACE_MAX_FACES = 64 };
+
+/* The HUD panel's corner for this frame: off the faces drawn (the overlay's extents) and off
+ * the REC mark, from the corner it was in; remembered in *in->corner. */
+static hud_corner place_panel(const mtcam_frame *frame, hud *h, const live_hud_info *in,
+                              const render_overlay_style *style, int pw, int ph, int margin,
+                              const char *const rec[1])
+{
+    if (!in->corner)
+        return HUD_TOP_LEFT;
+    int avoid[PLACE_MAX_FACES + 1][4];
+    int n = 0;
+    const live_result *r = in->result;
+    if (r->count > 0 && !r->error)
+        for (int i = 0; i < r->n_faces && n < PLACE_MAX_FACES; i++)
+            n += render_overlay_face_extent(frame, &r->faces[i], style, avoid[n]);
+    if (in->recording) {
+        int rw, rh;
+        hud_block_size(h, rec, 1, &rw, &rh);
+        hud_corner_rect(frame->width, frame->height, rw, rh, margin, HUD_TOP_RIGHT, avoid[n++]);
+    }
+    *in->corner = hud_pick_corner(frame->width, frame->height, pw, ph, margin,
+                                  (const int(*)[4])avoid, n, *in->corner);
+    return *in->corner;
+}
+
 void live_hud_draw(mtcam_frame *frame, hud *h, const live_hud_info *in)
 {
     const live_view *v = in->view;
@@ -104,12 +131,15 @@ void live_hud_draw(mtcam_frame *frame, hud *h, const live_hud_info *in)
         ptrs[i] = lines[i];
     render_color white = {255, 255, 255}, red = {255, 64, 64}, yellow = {255, 230, 80};
     int margin = hud_size(h) / 2;
-    hud_draw_block(h, frame, margin, margin, 0, ptrs, n, white, NULL, NULL);
-    if (in->recording) {
-        /* A red dot in the top right corner, as cameras show it. */
-        const char *rec[] = {"\xe2\x97\x8f REC"};
+    const char *rec[] = {"\xe2\x97\x8f REC"};
+    int panel_w, panel_h;
+    hud_block_size(h, ptrs, n, &panel_w, &panel_h);
+    hud_corner corner = place_panel(frame, h, in, &style, panel_w, panel_h, margin, rec);
+    int rect[4];
+    hud_corner_rect(frame->width, frame->height, panel_w, panel_h, margin, corner, rect);
+    hud_draw_block(h, frame, rect[0], rect[1], 0, ptrs, n, white, NULL, NULL);
+    if (in->recording) /* a red dot in the top right corner, as cameras show it */
         hud_draw_block(h, frame, frame->width - 1 - margin, margin, 1, rec, 1, red, NULL, NULL);
-    }
     if (v->help) {
         int count = 0;
         while (live_keys_help[count])

@@ -25,6 +25,8 @@ typedef struct live_hud_info {
     int64_t rec_bytes, rec_frames, rec_dropped;
     const char *rec_error;       /* why the last recording stopped, or NULL/"" */
     const char *message;         /* a short-lived note ("saved mtcam-....png"), or NULL */
+    hud_corner *corner;          /* in/out: the HUD panel's corner, kept from frame to frame
+                                    (moved only off faces); NULL: top left, always */
 } live_hud_info;
 
 enum { LIVE_HUD_MAX_LINES = 12, LIVE_HUD_LINE = 160 };
@@ -36,5 +38,7 @@ int live_hud_lines(const live_hud_info *info, char lines[][LIVE_HUD_LINE], int m
 int live_hud_font_size(int width, int height);
 
 /* Draws detections, HUD and (when view->help) the help panel into `frame`. `h` may be NULL
- * (then the HUD text is left out, the overlay is still drawn). */
+ * (then the HUD text is left out, the overlay is still drawn). The HUD panel goes to the
+ * corner where it covers no face's box, landmarks or label (hud_pick_corner, starting from
+ * *info->corner), nor the REC mark while recording. */
 void live_hud_draw(mtcam_frame *frame, hud *h, const live_hud_info *info);

@@ -67,6 +67,7 @@ typedef struct live {
     live_detect *detect;
     mtcnn_model *model;
     hud *hud;
+    hud_corner hud_corner; /* where the HUD panel is: it moves off faces and stays there */
     render_window *window;
     recorder *rec;
     mtcam_frame cur, shown;
@@ -218,6 +219,7 @@ static int compose(live *L, char lines[][LIVE_HUD_LINE], int *n_lines)
         .rec_dropped = rs.frames_dropped,
         .rec_error = L->rec_error,
         .message = L->message,
+        .corner = &L->hud_corner,
     };
     int rc = mtcam_frame_copy(&L->shown, &L->cur);
     if (rc < 0)

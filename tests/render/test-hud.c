@@ -1,4 +1,5 @@
 /* HUD text drawn with SDL2_ttf into RGB frames, checked pixel by pixel. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,73 @@ static int test_block_panel(void)
     return 0;
 }
 
+/* Relative luminance (WCAG 2.x) of an sRGB grey level. */
+static double luminance(int v)
+{
+    double c = v / 255.0;
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+/* On a white frame (a bright window behind the user, an overexposed camera) the panel is a
+ * dark translucent backing under white text: the backing is dark, the picture still shows
+ * through it, and backing and text differ by at least WCAG's 4.5:1 contrast for text. */
+static int test_readable_on_white(void)
+{
+    hud *h;
+    CHECK_INT_EQ(hud_create(NULL, 14, &h), 0);
+    mtcam_frame f = {0};
+    CHECK_INT_EQ(mtcam_frame_alloc(&f, 400, 100), 0);
+    fill(&f, 255);
+    const char *lines[] = {"capture  30.0 fps  detect  12.5 fps", "min face 20 px"};
+    render_color white = {255, 255, 255};
+    int pw = 0, ph = 0;
+    CHECK_INT_EQ(hud_draw_block(h, &f, 7, 7, 0, lines, 2, white, &pw, &ph), 0);
+    /* The backing: the panel's darkest level (its corners hold no text). */
+    int back = px(&f, 7, 7)[0];
+    CHECK_MSG(back > 0 && back < 128, "backing level %d on white", back);
+    int text = 0;
+    for (int y = 7; y < 7 + ph; y++)
+        for (int x = 7; x < 7 + pw; x++)
+            text = px(&f, x, y)[0] > text ? px(&f, x, y)[0] : text;
+    double contrast = (luminance(text) + 0.05) / (luminance(back) + 0.05);
+    CHECK_MSG(contrast >= 4.5, "text %d on backing %d: contrast %.2f:1", text, back, contrast);
+    mtcam_frame_free(&f);
+    hud_destroy(h);
+    return 0;
+}
+
+/* Corners: placement rectangles, the least-covering choice, and staying put. */
+static int test_corner_choice(void)
+{
+    int r[4];
+    hud_corner_rect(640, 480, 300, 100, 7, HUD_TOP_LEFT, r);
+    CHECK(r[0] == 7 && r[1] == 7 && r[2] == 306 && r[3] == 106);
+    hud_corner_rect(640, 480, 300, 100, 7, HUD_BOTTOM_RIGHT, r);
+    CHECK(r[0] == 333 && r[1] == 373 && r[2] == 632 && r[3] == 472);
+    /* A face in the top left: the panel leaves for the top right, the next free corner. */
+    int face_tl[1][4] = {{20, 19, 169, 179}};
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, face_tl, 1, HUD_TOP_LEFT),
+                 HUD_TOP_RIGHT);
+    /* Nothing to avoid, or nothing under it: it stays where it is. */
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, NULL, 0, HUD_BOTTOM_LEFT),
+                 HUD_BOTTOM_LEFT);
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, face_tl, 1, HUD_BOTTOM_RIGHT),
+                 HUD_BOTTOM_RIGHT);
+    /* Faces in all four corners: the corner that covers least, by area. */
+    int four[4][4] = {{0, 0, 99, 99}, {600, 0, 639, 39}, {0, 400, 99, 479}, {540, 380, 639, 479}};
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, four, 4, HUD_TOP_LEFT), HUD_TOP_RIGHT);
+    /* Faces in both top corners: a free bottom corner, the first in order. */
+    int two[2][4] = {{0, 0, 99, 99}, {540, 0, 639, 97}};
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, two, 2, HUD_TOP_LEFT), HUD_BOTTOM_LEFT);
+    /* Every corner covers about the same: no move for a gain under an eighth of the panel, so
+     * jittering boxes do not make it jump between corners. */
+    int all4[4][4] = {{0, 0, 99, 99}, {540, 0, 639, 97}, {0, 380, 99, 479}, {540, 380, 639, 479}};
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, all4, 4, HUD_TOP_LEFT), HUD_TOP_LEFT);
+    /* An out-of-range current corner is taken as the top left. */
+    CHECK_INT_EQ(hud_pick_corner(640, 480, 300, 100, 7, NULL, 0, (hud_corner)9), HUD_TOP_LEFT);
+    return 0;
+}
+
 /* Text partly or wholly outside the frame is clipped (ASan watches the writes). */
 static int test_clipping(void)
 {
@@ -202,6 +270,8 @@ int main(int argc, char **argv)
         {"block_panel", test_block_panel},
         {"clipping", test_clipping},
         {"resize_and_errors", test_resize_and_errors},
+        {"readable_on_white", test_readable_on_white},
+        {"corner_choice", test_corner_choice},
         {NULL, NULL},
     };
     return check_main(argc, argv, cases);
