@@ -1,14 +1,13 @@
 #!/bin/sh
-# run-vivid.sh GUEST-BINARY FACE.jpg MODEL ORIGINAL-MODEL|"" WORKDIR
+# run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR [OWN-MODEL]   (MODEL: the original weights,
+# for detect_original; OWN-MODEL: models/mtcam.mtcnn, for detect and the vcam cases)
 # Boots the Debian kernel under QEMU (TCG, 1 CPU) with a busybox initramfs that loads the
 # vivid driver and runs GUEST-BINARY (tests/qemu/vivid-guest.c); the guest writes its results
 # as a tar onto a virtio disk, which this script unpacks into WORKDIR/results. Exit 0 when the
 # guest ran (the per-case verdicts are checked by check-case.sh), 77 when this machine cannot
-# run the test (the reason is printed and kept in WORKDIR/skipped.txt), 1 on failure. MODEL
-# (the shipped models/mtcam.mtcnn) runs the detect case; ORIGINAL-MODEL, when it exists, the
-# detect_original case.
+# run the test (the reason is printed and kept in WORKDIR/skipped.txt), 1 on failure.
 set -u
-guest=$1 face=$2 model=$3 original=$4 work=$5
+guest=$1 face=$2 model=$3 work=$4 own_model=${5:-}
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -61,12 +60,15 @@ done
 grep -q '^vivid.ko' "$root/modules.txt" || fail "modprobe did not resolve vivid for $kver"
 cp "$guest" "$root/mtcam-vivid-guest"
 cp "$face" "$root/face.jpg"
-[ -f "$model" ] || fail "model $model missing"
-cp "$model" "$root/model.mtcnn"
-model_args=/model.mtcnn
-if [ -n "$original" ] && [ -f "$original" ]; then
-    cp "$original" "$root/original.mtcnn"
-    model_args="$model_args /original.mtcnn"
+model_arg=""
+if [ -n "$model" ] && [ -f "$model" ]; then
+    cp "$model" "$root/model.mtcnn"
+    model_arg=/model.mtcnn
+fi
+own_model_arg=""
+if [ -n "$own_model" ] && [ -f "$own_model" ]; then # the project's model: the detect and vcam cases
+    cp "$own_model" "$root/own.mtcnn"
+    own_model_arg=/own.mtcnn
 fi
 cat > "$root/init" <<INIT
 #!/bin/sh
@@ -86,7 +88,7 @@ while [ ! -e /dev/video1 ] || [ ! -e /dev/vda ]; do
     sleep 0.1
 done
 echo "MTCAM_MODULES_LOADED uptime \$(cut -d' ' -f1 /proc/uptime) s"
-/mtcam-vivid-guest /results /face.jpg "rmmod vivid && insmod /lib/modules/vivid.ko $vivid_args" $model_args
+/mtcam-vivid-guest /results /face.jpg "rmmod vivid && insmod /lib/modules/vivid.ko $vivid_args" "$model_arg" $own_model_arg
 echo "MTCAM_GUEST_EXIT \$? uptime \$(cut -d' ' -f1 /proc/uptime) s"
 dmesg | tail -n 30 > /results/dmesg-tail.txt
 tar -cf /dev/vda -C /results .

@@ -656,7 +656,7 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s RESULTS-DIR FACE.jpg RELOAD-COMMAND MODEL [ORIGINAL-MODEL]\n",
+        fprintf(stderr, "usage: %s RESULTS-DIR FACE.jpg RELOAD-COMMAND [MODEL [OWN-MODEL]]\n",
                 argv[0]);
         return 2;
     }
@@ -668,9 +668,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
         return 1;
     }
+    const char *model = argc > 4 && argv[4][0] ? argv[4] : NULL;
+    const char *own_model = argc > 5 ? argv[5] : NULL;
     const detect_case detects[] = {
-        {"detect", argc > 4 ? argv[4] : NULL, 1, "models/mtcam.mtcnn was not copied in"},
-        {"detect_original", argc > 5 ? argv[5] : NULL, 0,
+        {"detect", own_model, 1, "run-vivid.sh was given no models/mtcam.mtcnn"},
+        {"detect_original", model, 0,
          "the original weights are converted by the test original_model.convert from "
          "../shared (absent here)"},
     };
@@ -680,7 +682,7 @@ int main(int argc, char **argv)
     case_not_capture();
     case_loopback(argv[2], detects, (int)(sizeof detects / sizeof detects[0]));
     case_unplug(argv[3]);
-    vcam_guest_cases(results_dir, argv[2], argc > 4 ? argv[4] : NULL); /* the shipped model */
+    vcam_guest_cases(results_dir, argv[2], own_model);
     fprintf(summary, "guest test time %.1f s\n", mtcam_ms_since(t0) / 1000);
     fclose(summary);
     return failures ? 1 : 0;
