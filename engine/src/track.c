@@ -165,9 +165,9 @@ static void predict(const track *tr, float box[4])
 }
 
 /* The candidates of one track: the square of the predicted box, and the same square moved
- * by `motion` sides left, right, up and down, each kept inside the width x height image;
- * in the cascade's 1-based convention, squared and truncated like P-Net's output. */
-static void candidates(const track *tr, double motion, int width, int height, mtcnn__box *c)
+ * by `motion` sides left, right, up and down; in the cascade's 1-based convention, squared
+ * and truncated like P-Net's output. */
+static void candidates(const track *tr, double motion, mtcnn__box *c)
 {
     float p[4];
     predict(tr, p);
@@ -181,15 +181,6 @@ static void candidates(const track *tr, double motion, int width, int height, mt
         c[i] = sq;
         c[i].x1 += dir[i][0] * m, c[i].x2 += dir[i][0] * m;
         c[i].y1 += dir[i][1] * m, c[i].y2 += dir[i][1] * m;
-        /* Moved inside the image where it fits, as P-Net's windows always are: R-Net and
-         * O-Net then see a face at the edge as they do in a full detection (on the demo
-         * this made the face counts of both agree on 3 more frames of 300 at 640x480). */
-        const double dx = c[i].x1 < 1 ? 1 - c[i].x1 : c[i].x2 > width ? width - c[i].x2 : 0;
-        const double dy = c[i].y1 < 1 ? 1 - c[i].y1 : c[i].y2 > height ? height - c[i].y2 : 0;
-        if (c[i].x2 - c[i].x1 < width)
-            c[i].x1 += dx, c[i].x2 += dx;
-        if (c[i].y2 - c[i].y1 < height)
-            c[i].y1 += dy, c[i].y2 += dy;
         mtcnn__fix(&c[i]);
     }
 }
@@ -329,8 +320,7 @@ int mtcnn_track(mtcnn_tracker *t, const mtcnn_image *img, int64_t timestamp_ns,
     if (!cand)
         return mtcam_set_error(MTCNN_ENOMEM, "track: out of memory");
     for (int i = 0; i < nc / TRACK_CANDIDATES; i++)
-        candidates(&t->tracks[i], o->motion, src.width, src.height,
-                   cand + (size_t)i * TRACK_CANDIDATES);
+        candidates(&t->tracks[i], o->motion, cand + (size_t)i * TRACK_CANDIDATES);
     if ((rc = mtcnn__cascade_run_part(d, &src, part, n_parts, cand, nc)))
         return rc;
     const mtcnn_face *found = d->faces.p;
