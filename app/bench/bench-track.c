@@ -178,6 +178,8 @@ int bench_track_size(const mtcnn_model *model, const bench_track_args *a, int w,
         mac_det[got] = sd->pnet_macs + sd->rnet_macs + sd->onet_macs;
         mac_trk[got] = st->pnet_macs + st->rnet_macs + st->onet_macs;
         agree += nd == nt;
+        if (nd != nt && r->n_mismatch++ < BENCH_TRACK_MISMATCH_MAX)
+            r->mismatch[r->n_mismatch - 1] = (int)got;
         r->scan_frames += mtcnn_tracker_info(trk)->mode == MTCNN_FRAME_SCAN;
         frame_pairs *p = &fp[got];
         for (int j = 0; j < nt && p->n < MAX_FACES; j++) {
@@ -276,7 +278,7 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
                "\"track_mmacs\": %.2f, \"mac_ratio\": %.4f, \"scan_frames\": %d, "
                "\"count_agreement\": %.4f, \"jitter_detect_px\": %.4f, \"jitter_track_px\": %.4f, "
                "\"jitter_ratio\": %.4f, \"jitter_samples\": %ld, \"lag_px\": %.4f, "
-               "\"lag_samples\": %ld}\n",
+               "\"lag_samples\": %ld, \"count_mismatch_frames\": [",
                a->source, r->width, r->height, r->frames, a->min_face, a->threads,
                a->topt.scan_parts, r->load[0], r->load[1], r->ms_det, r->ms_trk,
                r->ms_det > 0 ? r->ms_trk / r->ms_det : 0, r->min_ms_det, r->min_ms_trk,
@@ -284,6 +286,9 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
                r->macs_det > 0 ? r->macs_trk / r->macs_det : 0, r->scan_frames, r->agree,
                r->jitter_det, r->jitter_trk, r->jitter_det > 0 ? r->jitter_trk / r->jitter_det : 0,
                r->jitter_samples, r->lag, r->lag_samples);
+        for (int i = 0; i < r->n_mismatch && i < BENCH_TRACK_MISMATCH_MAX; i++)
+            printf("%s%d", i ? ", " : "", r->mismatch[i]);
+        printf("]}\n");
         return;
     }
     printf("%s at %dx%d, %d frames, min face %d, %d thread%s, scan parts %d; load average "
@@ -296,7 +301,15 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
     printf("  multiply-adds        detect %8.1f M    track %8.1f M    ratio %.3f  (%d scan frames)\n",
            r->macs_det * 1e-6, r->macs_trk * 1e-6,
            r->macs_det > 0 ? r->macs_trk / r->macs_det : 0, r->scan_frames);
-    printf("  face count agrees    %.1f%% of frames\n", 100 * r->agree);
+    printf("  face count agrees    %.1f%% of frames", 100 * r->agree);
+    if (r->n_mismatch > 0) {
+        printf("; differs at frame%s", r->n_mismatch > 1 ? "s" : "");
+        for (int i = 0; i < r->n_mismatch && i < BENCH_TRACK_MISMATCH_MAX; i++)
+            printf(" %d", r->mismatch[i]);
+        if (r->n_mismatch > BENCH_TRACK_MISMATCH_MAX)
+            printf(" ...");
+    }
+    printf("\n");
     printf("  landmark jitter      detect %.3f px   track %.3f px   ratio %.3f  (%ld samples)\n",
            r->jitter_det, r->jitter_trk, r->jitter_det > 0 ? r->jitter_trk / r->jitter_det : 0,
            r->jitter_samples);

@@ -11,6 +11,8 @@ typedef struct bench_track_args {
     mtcnn_tracker_options topt;
 } bench_track_args;
 
+#define BENCH_TRACK_MISMATCH_MAX 64
+
 typedef struct bench_track_result {
     int width, height, frames, scan_frames;
     double load[2];                 /* load average before and after */
@@ -22,6 +24,8 @@ typedef struct bench_track_result {
     long jitter_samples;
     double lag;                     /* mean lag of tracked behind untracked along the motion, px */
     long lag_samples;
+    int mismatch[BENCH_TRACK_MISMATCH_MAX]; /* the first frames where the counts differ */
+    int n_mismatch;                         /* how many frames differ (may exceed the list) */
 } bench_track_result;
 
 /* Runs a->frames frames at w x h. Returns 0, or 1 after printing why. */
