@@ -19,6 +19,7 @@ typedef struct live_result {
     double fps;           /* detections per second over about the last second */
     int stages;           /* stages run */
     mtcnn_stats stats;
+    int precision;        /* mtcnn_precision the nets ran in (FP32 or INT8) */
     mtcnn_face *faces;    /* boxes of the last stage run */
     int n_faces;
     mtcnn_face *stage_boxes[2]; /* boxes that left stages 1 and 2 */
