@@ -37,6 +37,8 @@ static const char usage_text[] =
     "  --threads N        threads for one detect call (1 .. 256; default 1)\n"
     "  --iters N          timed runs (default 200), after min(N, 10) warm-up runs\n"
     "  --kernels NAME     scalar, avx2, avx512, neon or auto (default auto)\n"
+    "  --precision P      auto (default), fp32 or int8 (the line above the table says which\n"
+    "                     ran; % of peak is of the FP32 peak either way)\n"
     "  --json             one JSON object instead of the table\n"
     "  --track FRAMES     the tracker against full detection instead, on the first FRAMES\n"
     "                     frames of VIDEO (Y4M or MJPEG AVI; default: the demo source), both\n"
@@ -52,6 +54,7 @@ typedef struct bench_args {
     const char *model, *image, *kernels;
     int width, height, min_face, threads, iters, json;
     int track_frames, size_given; /* --track FRAMES; --size was given */
+    mtcnn_precision precision;
 } bench_args;
 
 /* Returns 0, or the exit status (2 bad usage, -1 --help). */
@@ -86,6 +89,9 @@ static int parse_args(int argc, char **argv, bench_args *a)
             if (app_parse_int(v, 3, 1000000, &a->track_frames))
                 return app_usage_error(PROG, "--track '%s': expected a frame count, 3 .. 1000000",
                                        v);
+        } else if (!strcmp(arg, "--precision")) {
+            if (mtcnn_precision_parse(v, &a->precision))
+                return app_usage_error(PROG, "--precision '%s': expected auto, fp32 or int8", v);
         } else if (!strcmp(arg, "--size")) {
             a->size_given = 1;
             if (!strchr(v, 'x'))
@@ -234,6 +240,7 @@ int main(int argc, char **argv)
     mtcnn_options_default(&o);
     o.min_face = (float)a.min_face;
     o.threads = a.threads;
+    o.precision = a.precision;
     if (mtcnn_detector_create(model, &o, &det) != 0) {
         fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
         goto done;
@@ -281,10 +288,12 @@ int main(int argc, char **argv)
     const int counts[S_COUNT] = {st.n_scales, st.n_pnet, st.n_rnet, st.n_onet, n_faces, n_faces};
     if (a.json) {
         printf("{\"image\": \"%s\", \"width\": %d, \"height\": %d, \"min_face\": %d, "
-               "\"threads\": %d, \"kernels\": \"%s\", \"iters\": %d, \"peak_gflops_core\": %.2f, "
+               "\"threads\": %d, \"kernels\": \"%s\", \"precision\": \"%s\", \"iters\": %d, "
+               "\"peak_gflops_core\": %.2f, "
                "\"load_avg\": [%.2f, %.2f], \"n_pnet_raw\": %d, \"faces\": %d, \"stages\": {",
-               a.image, view.width, view.height, a.min_face, a.threads, k->name, a.iters, peak,
-               load0, load1, st.n_pnet_raw, n_faces);
+               a.image, view.width, view.height, a.min_face, a.threads, k->name,
+               mtcnn_precision_name(mtcnn_detector_precision(det)), a.iters, peak, load0, load1,
+               st.n_pnet_raw, n_faces);
         for (int s = 0; s < S_COUNT; s++) {
             const double gf = med[s] > 0 && macs[s] > 0 ? 2 * macs[s] / (med[s] * 1e6) : 0;
             printf("%s\"%s\": {\"ms\": %.4f, \"min_ms\": %.4f, \"boxes\": %d, "
@@ -294,9 +303,9 @@ int main(int argc, char **argv)
         }
         printf("}}\n");
     } else {
-        printf("%s at %dx%d, min face %d, %d thread%s, kernels %s, %d runs (median)\n", a.image,
-               view.width, view.height, a.min_face, a.threads, a.threads > 1 ? "s" : "", k->name,
-               a.iters);
+        printf("%s at %dx%d, min face %d, %d thread%s, kernels %s, %s, %d runs (median)\n",
+               a.image, view.width, view.height, a.min_face, a.threads, a.threads > 1 ? "s" : "",
+               k->name, mtcnn_precision_name(mtcnn_detector_precision(det)), a.iters);
         printf("FP32 peak %.1f GFLOP/s per core (%s FMA loop); load average %.2f -> %.2f\n",
                peak, k->name, load0, load1);
         printf("%-10s %9s %9s %7s %9s %7s\n", "stage", "ms", "min ms", "boxes", "GFLOP/s",

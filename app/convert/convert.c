@@ -1,12 +1,15 @@
 /* mtcam-convert - turns the original Caffe MTCNN weights (det1..det4.caffemodel) into the
  * project's model file, rewriting them from Caffe's transposed frame into the image frame of
  * engine/src/arch.h (see docs/model-format.md, "Converting the Caffe weights"). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "caffe-model.h"
+#include "calibrate.h"
 #include "err.h"
 #include "model.h"
 
@@ -220,17 +223,41 @@ static int convert_net(const char *dir, const net_map *nm, float *out[MTCNN__T_C
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: " PROG " [--no-lnet] DIR OUT\n"
+            "usage: " PROG " [--no-lnet] [--calibrate DATA] DIR OUT\n"
+            "       " PROG " --calibrate DATA IN.mtcnn OUT\n"
             "Converts the original Caffe MTCNN weights DIR/det1.caffemodel, det2.caffemodel,\n"
             "det3.caffemodel and, when present, det4.caffemodel (L-Net) into the mtcam model\n"
-            "file OUT (docs/model-format.md).\n"
-            "  --no-lnet   leave the optional L-Net (det4) out even when it is present\n"
-            "  -h, --help  show this help\n");
+            "file OUT (docs/model-format.md). Given a model file IN instead of a folder, copies\n"
+            "its weights unchanged and adds the calibration.\n"
+            "  --no-lnet          leave the optional L-Net (det4) out even when it is present\n"
+            "  --calibrate DATA   add the INT8 calibration, measured on the Caltech training\n"
+            "                     images under DATA/caltech-webfaces (the split of mtcam-train;\n"
+            "                     DATA is usually ../shared/data)\n"
+            "  --calib-images N   images it runs (default %d, spread over the training part)\n"
+            "  --split-seed N     the validation split left out (default 7, mtcam-train's)\n"
+            "  -h, --help         show this help\n",
+            CALIBRATE_DEFAULT_IMAGES);
+}
+
+/* A positive integer flag value, or -1 after saying why. */
+static long long int_arg(const char *flag, const char *v, long long max)
+{
+    char *end;
+    errno = 0;
+    const long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v || !*v || *end || errno || n < 0 || n > max) {
+        fprintf(stderr, PROG ": %s: '%s' is not an integer in 0..%lld\n", flag, v ? v : "",
+                max);
+        return -1;
+    }
+    return n;
 }
 
 int main(int argc, char **argv)
 {
     int no_lnet = 0, npos = 0;
+    const char *calib_data = NULL;
+    long long calib_images = CALIBRATE_DEFAULT_IMAGES, split_seed = 7;
     const char *pos[2] = {NULL, NULL};
     int options_done = 0;
     for (int i = 1; i < argc; i++) {
@@ -242,6 +269,23 @@ int main(int argc, char **argv)
             return 0;
         } else if (!options_done && strcmp(a, "--no-lnet") == 0) {
             no_lnet = 1;
+        } else if (!options_done && strcmp(a, "--calibrate") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, PROG ": --calibrate needs the data folder (see --help)\n");
+                return 2;
+            }
+            calib_data = argv[++i];
+        } else if (!options_done && (strcmp(a, "--calib-images") == 0 ||
+                                     strcmp(a, "--split-seed") == 0)) {
+            const long long n = int_arg(a, i + 1 < argc ? argv[i + 1] : NULL,
+                                        a[2] == 'c' ? 1000000 : (1LL << 40));
+            if (n < 0 || (a[2] == 'c' && n < 1)) {
+                if (n == 0)
+                    fprintf(stderr, PROG ": --calib-images: at least 1\n");
+                return 2;
+            }
+            i++;
+            *(a[2] == 'c' ? &calib_images : &split_seed) = n;
         } else if (!options_done && a[0] == '-' && a[1]) {
             fprintf(stderr, PROG ": unknown option %s (see --help)\n", a);
             return 2;
@@ -257,6 +301,22 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = pos[0], *out_path = pos[1];
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
+        /* A model file: add the calibration to it. */
+        if (!calib_data) {
+            fprintf(stderr, PROG ": %s is a model file: nothing to do without --calibrate\n", dir);
+            return 2;
+        }
+        int rc = calibrate_model_file(dir, calib_data, (uint64_t)split_seed, (int)calib_images,
+                                      out_path, stdout);
+        if (rc < 0) {
+            fprintf(stderr, PROG ": %s\n", mtcam_last_error());
+            return 1;
+        }
+        printf("wrote %s\n", out_path);
+        return 0;
+    }
 
     float *tensors[MTCNN__T_COUNT] = {0};
     int rc = 0;
@@ -277,8 +337,19 @@ int main(int argc, char **argv)
         }
         rc = convert_net(dir, &nets[n], tensors);
     }
+    float scale[MTCNN__N_ACT];
+    if (rc == 0 && calib_data) {
+        mtcnn_model *m;
+        rc = mtcnn__model_from_tensors((const float *const *)tensors, &m);
+        if (rc == 0) {
+            rc = calibrate_caltech(m, calib_data, (uint64_t)split_seed, (int)calib_images,
+                                   stdout, scale);
+            mtcnn_model_free(m);
+        }
+    }
     if (rc == 0)
-        rc = mtcnn__model_write_file(out_path, (const float *const *)tensors);
+        rc = mtcnn__model_write_file_calib(out_path, (const float *const *)tensors,
+                                           calib_data ? scale : NULL);
     for (int i = 0; i < MTCNN__T_COUNT; i++)
         free(tensors[i]);
     if (rc < 0) {

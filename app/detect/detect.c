@@ -48,6 +48,8 @@ static const char usage_text[] =
     "  --bgr                feed the image with R and B swapped, as peers using OpenCV's BGR do\n"
     "  --landmarks WHICH    onet (default), mirror (average with a mirrored O-Net pass) or\n"
     "                       lnet (refine with the L-Net of the model, det4)\n"
+    "  --precision P        auto (default: int8 when the model is calibrated and the CPU has\n"
+    "                       an INT8 kernel, else fp32), fp32 or int8\n"
     "  --draw DIR           also write each image with the detections as DIR/<name>.png\n"
     "  --track              the arguments are Y4M or MJPEG AVI videos: faces are tracked\n"
     "                       through every frame and one JSON line per frame is printed,\n"
@@ -110,7 +112,8 @@ static int parse_args(int argc, char **argv, detect_args *a)
         /* Options with a value: "--name value" or "--name=value". */
         static const char *const with_value[] = {
             "--model",   "--min-face", "--factor",   "--thresholds",
-            "--stages", "--threads",  "--draw",     "--landmarks", "--crops"};
+            "--stages", "--threads",  "--draw",     "--landmarks", "--crops",
+            "--precision"};
         const char *name = NULL, *value = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t len = strlen(with_value[k]);
@@ -159,6 +162,12 @@ static int parse_args(int argc, char **argv, detect_args *a)
             if (strcmp(value, "onet") && !a->opt.mirror_landmarks && !a->opt.refine_landmarks)
                 return app_usage_error(PROG, "--landmarks '%s': expected onet, mirror or lnet",
                                        value);
+        } else if (!strcmp(name, "--precision")) {
+            mtcnn_precision p;
+            if (mtcnn_precision_parse(value, &p))
+                return app_usage_error(PROG, "--precision '%s': expected auto, fp32 or int8",
+                                       value);
+            a->opt.precision = p;
         } else if (!strcmp(name, "--stages")) {
             if (app_parse_int(value, 1, 3, &a->opt.stages))
                 return app_usage_error(PROG, "--stages '%s': expected 1, 2 or 3", value);

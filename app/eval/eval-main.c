@@ -29,6 +29,8 @@ typedef struct args {
     int n_models;
     const char *labels[EVAL_MAX_MODELS];
     int n_labels;
+    int precisions[EVAL_MAX_MODELS]; /* mtcnn_precision of the nth model */
+    int n_precisions;
     float min_face, factor, thresholds[3], sweep;
     float overlap;        /* <0: the format's default */
     float width_range[2]; /* <0: the default */
@@ -49,6 +51,8 @@ static void usage(FILE *out)
             "  --seed S             seed of --subset\n"
             "  --model FILE         model to evaluate (repeatable; default: models/" MTCAM_MODEL_FILE ")\n"
             "  --label NAME         name of the matching --model in the reports\n"
+            "  --precision P        auto (default), fp32 or int8 for the matching --model (one\n"
+            "                       --precision alone applies to every model)\n"
             "  --min-face N         smallest face searched, pixels (default 20); smaller\n"
             "                       annotated faces are ignored\n"
             "  --thresholds A,B,C   P/R/O-Net thresholds of the operating point (default 0.6,0.7,0.7)\n"
@@ -135,6 +139,13 @@ static int parse_args(int argc, char **argv, args *a)
             if (a->n_models == EVAL_MAX_MODELS)
                 return bad_flag(f, "at most 8 models", NULL);
             a->models[a->n_models++] = v;
+        } else if (strcmp(f, "--precision") == 0) {
+            mtcnn_precision p;
+            if (a->n_precisions == EVAL_MAX_MODELS)
+                return bad_flag(f, "at most 8 precisions", NULL);
+            if (mtcnn_precision_parse(v, &p))
+                return bad_flag(f, "expected auto, fp32 or int8, got", v);
+            a->precisions[a->n_precisions++] = p;
         } else if (strcmp(f, "--label") == 0) {
             if (a->n_labels == EVAL_MAX_MODELS)
                 return bad_flag(f, "at most 8 labels", NULL);
@@ -180,6 +191,8 @@ static int parse_args(int argc, char **argv, args *a)
         return bad_flag("--root", "is required (the data set's folder)", NULL);
     if (a->n_labels > a->n_models && !(a->n_models == 0 && a->n_labels == 1))
         return bad_flag("--label", "more labels than models", NULL);
+    if (a->n_precisions > 1 && a->n_precisions > a->n_models)
+        return bad_flag("--precision", "more precisions than models", NULL);
     if (a->sweep > a->thresholds[2])
         return bad_flag("--sweep-threshold", "must not be above the O-Net threshold", NULL);
     if ((a->wider_subset >= 0 || a->wider_split) && a->format != EVAL_WIDER)
@@ -321,6 +334,10 @@ int main(int argc, char **argv)
         rp.options.thresholds[0] = a.thresholds[0];
         rp.options.thresholds[1] = a.thresholds[1];
         rp.options.thresholds[2] = a.sweep;
+        if (a.n_precisions)
+            rp.options.precision = a.n_precisions == 1 ? a.precisions[0]
+                                   : m < a.n_precisions ? a.precisions[m]
+                                                        : MTCNN_PRECISION_AUTO;
         rc = eval_run(&rp, &ds, dets[m]);
         mtcnn_model_free(model);
         model = NULL;

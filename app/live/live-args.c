@@ -9,7 +9,8 @@
 
 const char live_usage[] =
     "usage: mtcam [SOURCE] [--size WxH] [--fps N] [--model FILE] [--min-face N]\n"
-    "             [--thresholds T1,T2,T3] [--threads N] [--record FILE] [--fullscreen]\n"
+    "             [--thresholds T1,T2,T3] [--threads N] [--precision auto|fp32|int8]\n"
+    "             [--record FILE] [--fullscreen]\n"
     "             [--list-devices] [--headless --frames N] [--json] [--track on|off]\n"
     "SOURCE: a camera (/dev/video0 or 0), an image, a folder of images, a .y4m or MJPEG .avi\n"
     "file, or 'demo'. Default: the first camera, else the demo.\n"
@@ -92,6 +93,12 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
                     BAD("--thresholds: each threshold must be between 0 and 1, got '%s'", val);
                 cfg->thresholds[k] = (float)t[k];
             }
+        } else if (!strcmp(a, "--precision")) {
+            VALUE();
+            mtcnn_precision p;
+            if (mtcnn_precision_parse(val, &p))
+                BAD("--precision: expected auto, fp32 or int8, got '%s'", val);
+            cfg->precision = p;
         } else if (!strcmp(a, "--threads")) {
             VALUE();
             if (app_parse_long(val, 1, 256, &l))

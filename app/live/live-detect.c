@@ -66,6 +66,7 @@ static void publish(live_detect *d, int rc, double ms, int stages, int tracking,
         return;
     }
     r->stats = *mtcnn_detector_stats(d->det);
+    r->precision = mtcnn_detector_precision(d->det);
     copy_boxes(&r->faces, &r->n_faces, faces, n);
     for (int s = 1; s <= 2; s++) {
         const mtcnn_face *b = NULL;

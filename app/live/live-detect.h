@@ -21,6 +21,7 @@ typedef struct live_result {
     int tracking;         /* the faces came from mtcnn_track (they carry ids) */
     mtcnn_frame_mode mode; /* then: a scan or a track frame */
     mtcnn_stats stats;
+    int precision;        /* mtcnn_precision the nets ran in (FP32 or INT8) */
     mtcnn_face *faces;    /* boxes of the last stage run */
     int n_faces;
     mtcnn_face *stage_boxes[2]; /* boxes that left stages 1 and 2 */

@@ -48,8 +48,8 @@ int live_hud_lines(const live_hud_info *in, char lines[][LIVE_HUD_LINE], int max
             LINE("%c%s t%d %.2f %s", sel, stage_names[i], i + 1, (double)v->thresholds[i],
                  i < v->stages ? "" : "  off");
     }
-    LINE("min face %.0f px  stages 1-%d  total %.1f ms", (double)v->min_face, v->stages,
-         r->count > 0 ? r->ms : 0.0);
+    LINE("min face %.0f px  stages 1-%d  total %.1f ms  %s", (double)v->min_face, v->stages,
+         r->count > 0 ? r->ms : 0.0, r->count > 0 ? mtcnn_precision_name(r->precision) : "");
     if (!v->tracking)
         LINE("tracking off (t)");
     else if (r->count > 0 && r->tracking)

@@ -103,6 +103,7 @@ static void apply_options(live *L)
     o.stages = L->view.stages;
     if (L->cfg->threads > 0)
         o.threads = L->cfg->threads;
+    o.precision = L->cfg->precision;
     live_detect_set_options(L->detect, &o);
     live_detect_set_tracking(L->detect, L->view.tracking);
 }
@@ -388,6 +389,7 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
     }
     mtcnn_options o;
     mtcnn_options_default(&o);
+    o.precision = cfg->precision; /* refused here, with the reason, when it cannot run */
     if ((rc = live_detect_start(L->model, &o, &L->detect)) < 0)
         goto fail;
     apply_options(L);

@@ -18,6 +18,7 @@ typedef struct live_config {
     float min_face;       /* --min-face */
     float thresholds[3];  /* --thresholds */
     int threads;          /* --threads (engine workers per detection) */
+    int precision;        /* --precision (mtcnn_precision, default auto) */
     const char *record;   /* --record FILE: record from the start */
     int fullscreen;       /* --fullscreen */
     int headless;         /* --headless: no window */

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "fit.h"
 #include "image-file.h"
+#include "calibrate.h"
 #include "train-data.h"
 
 #define PROG "mtcam-train"
@@ -21,6 +22,7 @@ typedef struct opts {
     int stage;            /* -1 unset */
     uint64_t seed, split_seed;
     int threads, batch, images, mtfl, resume;
+    int calib_images;     /* export: INT8 calibration images (0 = none) */
     int epochs[3];
     float lr;
     long samples_per_epoch[3];
@@ -63,8 +65,10 @@ static void usage(FILE *f)
             "  --onet-landmarks jitter|both  O-Net's landmark faces: jittered crops around the\n"
             "                   annotation only, or also R-Net's positive boxes (default jitter)\n"
             "  --eye-shift DX,DY export: move O-Net's eye landmarks by this fraction of the box\n"
-            "                   (aligns them with an annotation convention; default 0)\n",
-            MTCAM_DEFAULT_DATA_DIR);
+            "                   (aligns them with an annotation convention; default 0)\n"
+            "  --calib-images N export: INT8 calibration on N training images (default %d,\n"
+            "                   0 = none; mtcam-convert --calibrate does the same to any file)\n",
+            MTCAM_DEFAULT_DATA_DIR, CALIBRATE_DEFAULT_IMAGES);
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -390,6 +394,10 @@ static int cmd_export(const opts *o, const char *out)
         rc = mtt_export_model(out, &nets[0], &nets[1], &nets[2]);
     for (int s = 0; s < 3; s++)
         mtt_net_free(&nets[s]);
+    /* The INT8 calibration, on the training images (the file is rewritten with it). */
+    if (rc == 0 && o->calib_images > 0 &&
+        (rc = calibrate_model_file(out, o->data, o->split_seed, o->calib_images, out, stdout)))
+        remove(out); /* no half-made model under the name asked for */
     if (rc == 0)
         printf("export: wrote %s\n", out);
     return rc;
@@ -422,7 +430,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     opts o = {MTCAM_DEFAULT_DATA_DIR, "train-work", NULL, NULL, NULL, -1, 1, 7, 2, 128, 0, 0, 0,
-              {10, 8, 12}, 1e-3f, {0, 100000, 80000}, {0, 0, 0}, {0, 0}, 1, 0};
+              CALIBRATE_DEFAULT_IMAGES, {10, 8, 12}, 1e-3f, {0, 100000, 80000}, {0, 0, 0}, {0, 0}, 1,
+              0};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
@@ -520,9 +529,10 @@ int main(int argc, char **argv)
                 long lo, hi;
             } ints[] = {{"--seed", 0, 1L << 40},  {"--split-seed", 0, 1L << 40},
                         {"--threads", 1, 16},     {"--batch", 1, 4096},
-                        {"--images", 0, 1 << 30}, {"--mtfl", 0, 1 << 30}};
+                        {"--images", 0, 1 << 30}, {"--mtfl", 0, 1 << 30},
+                        {"--calib-images", 0, 1000000}};
             int which = -1;
-            for (int k = 0; k < 6; k++)
+            for (int k = 0; k < 7; k++)
                 if (strcmp(a, ints[k].name) == 0)
                     which = k;
             if (which < 0) {
@@ -540,7 +550,8 @@ int main(int argc, char **argv)
             case 2: o.threads = (int)n; break;
             case 3: o.batch = (int)n; break;
             case 4: o.images = (int)n; break;
-            default: o.mtfl = (int)n; break;
+            case 5: o.mtfl = (int)n; break;
+            default: o.calib_images = (int)n; break;
             }
         }
     }

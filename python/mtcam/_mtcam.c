@@ -86,16 +86,24 @@ typedef struct {
 static int detector_init(detector_object *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"model", "min_face", "factor", "t1", "t2", "t3", "stages",
-                            "threads", "mirror_landmarks", "refine_landmarks", NULL};
+                            "threads", "mirror_landmarks", "refine_landmarks", "precision",
+                            NULL};
     PyObject *model;
+    const char *precision = "auto";
     mtcnn_options opt;
     mtcnn_options_default(&opt);
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!fffffiipp", names, &model_type, &model,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!fffffiipp|s", names, &model_type, &model,
                                      &opt.min_face, &opt.factor, &opt.thresholds[0],
                                      &opt.thresholds[1], &opt.thresholds[2], &opt.stages,
                                      &opt.threads, &opt.mirror_landmarks,
-                                     &opt.refine_landmarks))
+                                     &opt.refine_landmarks, &precision))
         return -1;
+    mtcnn_precision prec;
+    if (mtcnn_precision_parse(precision, &prec) != 0) {
+        PyErr_SetString(PyExc_ValueError, mtcnn_last_error());
+        return -1;
+    }
+    opt.precision = prec;
     if (self->det) {
         PyErr_SetString(PyExc_RuntimeError, "Detector is already created");
         return -1;

@@ -542,7 +542,7 @@ static int usage(void)
     CHECK(l2 == 0);
     CHECK_INT_EQ(three, 2);
     CHECK_INT_EQ(help, 0);
-    CHECK_STR_CONTAINS(help_out, "usage: mtcam-convert [--no-lnet] DIR OUT");
+    CHECK_STR_CONTAINS(help_out, "usage: mtcam-convert [--no-lnet] [--calibrate DATA] DIR OUT");
     return 0;
 }
 

@@ -8,8 +8,10 @@ work=$(mktemp -d /tmp/mtcam-train-pipeline.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
+# --calib-images 0: a net trained this little passes no crop to O-Net, so there is nothing to
+# calibrate it on (the calibration is tested on real weights in tests/app/convert).
 "$train" all --data "$data" --work "$work" --images 40 --mtfl 60 --epochs 1 \
-    --samples-per-epoch 512 --batch 64 -o "$work/m.mtcnn" > "$work/log" 2>&1 ||
+    --samples-per-epoch 512 --batch 64 --calib-images 0 -o "$work/m.mtcnn" > "$work/log" 2>&1 ||
     { cat "$work/log"; fail "all failed"; }
 for f in pnet.samples rnet.samples onet.samples pnet.val.samples rnet.val.samples \
          onet.val.samples pnet.ckpt rnet.ckpt onet.ckpt m.mtcnn; do
@@ -25,8 +27,13 @@ grep -q "onet epoch 1/1 held-out: loss [0-9.]* .* acc [0-9.]* on [1-9]" "$work/l
 # The program's own parts: resume a finished fit (nothing left to do), export again.
 "$train" fit --stage pnet --data "$data" --work "$work" --epochs 1 --resume > /dev/null 2>&1 ||
     fail "resume of a finished fit failed"
-"$train" export --work "$work" -o "$work/again.mtcnn" > /dev/null 2>&1 || fail "export failed"
+"$train" export --work "$work" --calib-images 0 -o "$work/again.mtcnn" > /dev/null 2>&1 ||
+    fail "export failed"
 cmp -s "$work/m.mtcnn" "$work/again.mtcnn" || fail "export is not reproducible"
+# Export calibrates by default, and says so when the nets are too weak to calibrate.
+"$train" export --data "$data" --work "$work" --calib-images 3 -o "$work/c.mtcnn" \
+    > "$work/log3" 2>&1; [ $? -eq 1 ] || fail "export of an uncalibratable model did not fail"
+grep -q "calibration: no value reached" "$work/log3" || { cat "$work/log3"; fail "no reason given"; }
 # The model loads in the engine (mtcam-eval runs the detector on a few images).
 if [ -n "$eval" ] && [ -x "$eval" ]; then
     "$eval" --dataset caltech --root "$data/caltech-webfaces" --limit 3 --model "$work/m.mtcnn" \
