@@ -86,16 +86,24 @@ typedef struct {
 static int detector_init(detector_object *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"model", "min_face", "factor", "t1", "t2", "t3", "stages",
-                            "threads", "mirror_landmarks", "refine_landmarks", NULL};
+                            "threads", "mirror_landmarks", "refine_landmarks", "precision",
+                            NULL};
     PyObject *model;
+    const char *precision = "auto";
     mtcnn_options opt;
     mtcnn_options_default(&opt);
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!fffffiipp", names, &model_type, &model,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O!fffffiipp|s", names, &model_type, &model,
                                      &opt.min_face, &opt.factor, &opt.thresholds[0],
                                      &opt.thresholds[1], &opt.thresholds[2], &opt.stages,
                                      &opt.threads, &opt.mirror_landmarks,
-                                     &opt.refine_landmarks))
+                                     &opt.refine_landmarks, &precision))
         return -1;
+    mtcnn_precision p;
+    if (mtcnn_precision_parse(precision, &p) != 0) {
+        PyErr_SetString(PyExc_ValueError, mtcnn_last_error());
+        return -1;
+    }
+    opt.precision = (int)p;
     if (self->det) {
         PyErr_SetString(PyExc_RuntimeError, "Detector is already created");
         return -1;
@@ -255,7 +263,19 @@ static PyObject *detector_align(detector_object *self, PyObject *args)
     return out;
 }
 
+/* precision() -> "fp32" or "int8": what AUTO resolved to. */
+static PyObject *detector_precision(detector_object *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->det) {
+        PyErr_SetString(PyExc_RuntimeError, "Detector is not initialised");
+        return NULL;
+    }
+    return PyUnicode_FromString(mtcnn_precision_name(mtcnn_detector_precision(self->det)));
+}
+
 static PyMethodDef detector_methods[] = {
+    {"precision", (PyCFunction)detector_precision, METH_NOARGS, "precision() -> str"},
     {"detect", (PyCFunction)detector_detect, METH_VARARGS, "detect(image, bgr) -> bytes"},
     {"align", (PyCFunction)detector_align, METH_VARARGS,
      "align(image, landmarks, template, width, height) -> bytes"},
