@@ -78,6 +78,8 @@ typedef struct live {
     char snapshot_path[4096];
     char crops_prefix[4096];
     int crops_count;
+    mtcnn_face *crops_faces; /* the faces of the last crops: L->result moves on */
+    int crops_n_faces;
     char record_path[4096];
     char rec_error[512];
     long long rec_frames_last, rec_dropped_last;
@@ -227,6 +229,13 @@ static void save_crops(live *L)
     }
     snprintf(L->crops_prefix, sizeof L->crops_prefix, "%s", prefix);
     L->crops_count = written;
+    /* The render loop replaces L->result with newer detections (or tracks): keep these. */
+    mtcnn_face *kept = realloc(L->crops_faces, (size_t)(L->result.n_faces + 1) * sizeof *kept);
+    if (kept) {
+        memcpy(kept, L->result.faces, (size_t)L->result.n_faces * sizeof *kept);
+        L->crops_faces = kept;
+        L->crops_n_faces = L->result.n_faces;
+    }
     char msg[4200];
     snprintf(msg, sizeof msg, "%d face crop%s: %s-face*.png", written, written == 1 ? "" : "s",
              prefix);
@@ -364,6 +373,7 @@ static void teardown(live *L)
     capture_thread_stop(L->capture);
     live_detect_stop(L->detect);
     live_result_free(&L->result);
+    free(L->crops_faces);
     mtcnn_model_free(L->model);
     hud_destroy(L->hud);
     window_destroy(L->window);
@@ -503,6 +513,8 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
                 .last_snapshot = L->snapshot_path,
                 .last_crops = L->crops_prefix,
                 .last_crops_count = L->crops_count,
+                .last_crops_faces = L->crops_faces,
+                .last_crops_n_faces = L->crops_n_faces,
                 .last_recording = L->record_path,
             };
             if (hooks->after_frame(hooks->user, &fi))

@@ -50,6 +50,8 @@ typedef struct live_frame_info {
     const char *last_snapshot;  /* path of the last snapshot, "" if none */
     const char *last_crops;     /* prefix of the last crops saved (<prefix>-face<i>.png), "" */
     int last_crops_count;       /* how many */
+    const mtcnn_face *last_crops_faces; /* the faces they were cut from (crop i: face i) */
+    int last_crops_n_faces;
     const char *last_recording; /* path of the current or last recording, "" if none */
 } live_frame_info;
 

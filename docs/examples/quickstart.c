@@ -10,7 +10,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: quickstart MODEL PHOTO.ppm [CROP.ppm]\n");
         return 2;
     }
-    /* A binary PPM (P6, 8-bit): `convert photo.jpg photo.ppm` makes one. */
+    /* A binary PPM (P6, 8-bit, no comments): `convert photo.jpg -strip photo.ppm` makes one. */
     FILE *f = fopen(argv[2], "rb");
     int w, h, maxval;
     if (!f || fscanf(f, "P6 %d %d %d", &w, &h, &maxval) != 3 || maxval != 255 ||

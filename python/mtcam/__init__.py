@@ -69,8 +69,8 @@ class Detector:
     threads: threads spread over one detect call (results are the same for any count).
     stages: 1, 2 or 3 (the cascade up to P-Net, R-Net or O-Net; landmarks need 3).
     landmarks: "onet", "mirror" (averaged with a mirrored O-Net pass) or "lnet" (L-Net).
-    precision: "auto" (INT8 when the model is calibrated and the CPU has an INT8 kernel, else
-    FP32), "fp32" or "int8".
+    precision: "auto" (INT8 when the model has a calibration and the CPU an INT8 kernel, else
+    FP32), "fp32" or "int8"; the `precision` attribute then says which one runs.
     A Detector may be called from several threads; calls on one detector take turns, so
     give each thread its own Detector (sharing the Model) to run them side by side.
     """
@@ -87,10 +87,10 @@ class Detector:
             raise ValueError("landmarks='lnet' needs a model converted with det4 (L-Net)")
         self.min_face, self.thresholds, self.factor = float(min_face), t, float(factor)
         self.threads, self.stages, self.landmarks = int(threads), int(stages), landmarks
-        self.precision = str(precision)
         self._det = _mtcam.Detector(self.model, self.min_face, self.factor, t[0], t[1], t[2],
                                     self.stages, self.threads, landmarks == "mirror",
-                                    landmarks == "lnet", self.precision)
+                                    landmarks == "lnet", str(precision))
+        self.precision = self._det.precision()
 
     def detect(self, image, bgr=False):
         """Faces in an HxWx3 uint8 image (RGB; bgr=True for OpenCV's BGR frames).
@@ -152,4 +152,5 @@ class Detector:
 
     def __repr__(self):
         return (f"mtcam.Detector({self.model!r}, min_face={self.min_face}, "
-                f"thresholds={self.thresholds}, factor={self.factor}, threads={self.threads})")
+                f"thresholds={self.thresholds}, factor={self.factor}, threads={self.threads}, "
+                f"precision={self.precision!r})")

@@ -98,12 +98,12 @@ static int detector_init(detector_object *self, PyObject *args, PyObject *kw)
                                      &opt.threads, &opt.mirror_landmarks,
                                      &opt.refine_landmarks, &precision))
         return -1;
-    mtcnn_precision prec;
-    if (mtcnn_precision_parse(precision, &prec) != 0) {
+    mtcnn_precision p;
+    if (mtcnn_precision_parse(precision, &p) != 0) {
         PyErr_SetString(PyExc_ValueError, mtcnn_last_error());
         return -1;
     }
-    opt.precision = prec;
+    opt.precision = (int)p;
     if (self->det) {
         PyErr_SetString(PyExc_RuntimeError, "Detector is already created");
         return -1;
@@ -263,7 +263,19 @@ static PyObject *detector_align(detector_object *self, PyObject *args)
     return out;
 }
 
+/* precision() -> "fp32" or "int8": what AUTO resolved to. */
+static PyObject *detector_precision(detector_object *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->det) {
+        PyErr_SetString(PyExc_RuntimeError, "Detector is not initialised");
+        return NULL;
+    }
+    return PyUnicode_FromString(mtcnn_precision_name(mtcnn_detector_precision(self->det)));
+}
+
 static PyMethodDef detector_methods[] = {
+    {"precision", (PyCFunction)detector_precision, METH_NOARGS, "precision() -> str"},
     {"detect", (PyCFunction)detector_detect, METH_VARARGS, "detect(image, bgr) -> bytes"},
     {"align", (PyCFunction)detector_align, METH_VARARGS,
      "align(image, landmarks, template, width, height) -> bytes"},

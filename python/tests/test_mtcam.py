@@ -185,6 +185,18 @@ def test_bad_options(model):
         mtcam.Detector(model, factor=1.5)
     with pytest.raises(ValueError, match="landmarks must be"):
         mtcam.Detector(model, landmarks="dlib")
+    with pytest.raises(ValueError, match="fp64"):
+        mtcam.Detector(model, precision="fp64")
+
+
+def test_precision(model, ppm_dir):
+    """auto resolves to what the engine runs; fp32 is always there; the faces agree."""
+    _, image = load(DEMO[0], ppm_dir)
+    auto, fp32 = mtcam.Detector(model), mtcam.Detector(model, precision="fp32")
+    assert auto.precision in ("fp32", "int8") and fp32.precision == "fp32"
+    a, b = auto.detect(image), fp32.detect(image)
+    assert len(a[0]) == len(b[0]) >= 1
+    np.testing.assert_allclose(a[0], b[0], atol=0 if auto.precision == "fp32" else 3)
 
 
 def test_thread_pool_shares_one_model(model, ppm_dir):

@@ -334,8 +334,8 @@ static int crops_hook(void *user, const live_frame_info *fi)
             return 0;
         snprintf(s->crops, sizeof s->crops, "%s", fi->last_crops);
         s->n_crops = fi->last_crops_count;
-        s->n_faces = fi->result->n_faces < 8 ? fi->result->n_faces : 8;
-        memcpy(s->faces, fi->result->faces, (size_t)s->n_faces * sizeof *s->faces);
+        s->n_faces = fi->last_crops_n_faces < 8 ? fi->last_crops_n_faces : 8;
+        memcpy(s->faces, fi->last_crops_faces, (size_t)s->n_faces * sizeof *s->faces);
         return 1;
     }
     return 0;
