@@ -5,6 +5,7 @@
  * produced and the GFLOP/s it achieved against the FP32 peak measured here with an FMA loop
  * of the kernels' instruction set. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,9 @@ static const char usage_text[] =
     "                     1920x1080) the median per-frame time and multiply-adds of each, the\n"
     "                     frames where both count as many faces, landmark jitter and lag\n"
     "                     (docs/tracking.md)\n"
+    "  --track-option NAME=VALUE  a tracker option other than its default: scan_parts,\n"
+    "                     scan_interval, grace, smooth, motion, min_inside, min_cutoff, beta,\n"
+    "                     d_cutoff (mtcnn.h); may be repeated\n"
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 done, 1 the image, model or kernels failed, 2 bad usage.\n";
@@ -55,13 +59,47 @@ typedef struct bench_args {
     int width, height, min_face, threads, iters, json;
     int track_frames, size_given; /* --track FRAMES; --size was given */
     mtcnn_precision precision;
+    mtcnn_tracker_options topt;   /* defaults changed by --track-option */
 } bench_args;
+
+/* NAME=VALUE onto the tracker options (checked when the tracker is made). 0 or -1. */
+static int set_track_option(mtcnn_tracker_options *o, const char *nv)
+{
+    static const struct {
+        const char *name;
+        int is_int;
+        size_t off;
+    } known[] = {
+        {"scan_parts", 1, offsetof(mtcnn_tracker_options, scan_parts)},
+        {"scan_interval", 1, offsetof(mtcnn_tracker_options, scan_interval)},
+        {"grace", 1, offsetof(mtcnn_tracker_options, grace)},
+        {"smooth", 1, offsetof(mtcnn_tracker_options, smooth)},
+        {"motion", 0, offsetof(mtcnn_tracker_options, motion)},
+        {"min_inside", 0, offsetof(mtcnn_tracker_options, min_inside)},
+        {"min_cutoff", 0, offsetof(mtcnn_tracker_options, min_cutoff)},
+        {"beta", 0, offsetof(mtcnn_tracker_options, beta)},
+        {"d_cutoff", 0, offsetof(mtcnn_tracker_options, d_cutoff)},
+    };
+    const char *eq = strchr(nv, '=');
+    if (!eq)
+        return -1;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strlen(known[i].name) != (size_t)(eq - nv) || strncmp(nv, known[i].name, eq - nv))
+            continue;
+        char *field = (char *)o + known[i].off;
+        if (known[i].is_int)
+            return app_parse_int(eq + 1, -1000000, 1000000, (int *)(void *)field) ? -1 : 0;
+        return app_parse_float(eq + 1, -1e6, 1e6, (float *)(void *)field) ? -1 : 0;
+    }
+    return -1;
+}
 
 /* Returns 0, or the exit status (2 bad usage, -1 --help). */
 static int parse_args(int argc, char **argv, bench_args *a)
 {
     *a = (bench_args){.kernels = "auto", .width = 640, .height = 480, .min_face = 40,
                       .threads = 1, .iters = 200};
+    mtcnn_tracker_options_default(&a->topt);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -85,7 +123,12 @@ static int parse_args(int argc, char **argv, bench_args *a)
             a->model = v;
         else if (!strcmp(arg, "--kernels"))
             a->kernels = v;
-        else if (!strcmp(arg, "--track")) {
+        else if (!strcmp(arg, "--track-option")) {
+            if (set_track_option(&a->topt, v))
+                return app_usage_error(PROG, "--track-option '%s': expected NAME=VALUE with NAME "
+                                       "one of scan_parts, scan_interval, grace, smooth, motion, "
+                                       "min_inside, min_cutoff, beta, d_cutoff", v);
+        } else if (!strcmp(arg, "--track")) {
             if (app_parse_int(v, 3, 1000000, &a->track_frames))
                 return app_usage_error(PROG, "--track '%s': expected a frame count, 3 .. 1000000",
                                        v);
@@ -186,7 +229,7 @@ static int run_track(const bench_args *a, const mtcnn_model *model)
 {
     bench_track_args t = {.source = a->image ? a->image : "demo", .frames = a->track_frames,
                           .min_face = a->min_face, .threads = a->threads};
-    mtcnn_tracker_options_default(&t.topt);
+    t.topt = a->topt;
     static const int sizes[][2] = {{640, 480}, {1280, 720}, {1920, 1080}};
     const int n = a->size_given ? 1 : 3;
     for (int i = 0; i < n; i++) {

@@ -14,6 +14,8 @@ grep -q '^mtcam-bench: --threads' err.txt || fail "bad --threads message: $(cat 
 
 "$bench" --track 2 2>err.txt; [ $? -eq 2 ] || fail "--track 2 should exit 2"
 grep -q "^mtcam-bench: --track '2'" err.txt || fail "bad --track message: $(cat err.txt)"
+"$bench" --track 5 --track-option speed=2 2>err.txt; [ $? -eq 2 ] || fail "--track-option speed=2 should exit 2"
+grep -q "^mtcam-bench: --track-option 'speed=2'" err.txt || fail "bad --track-option message: $(cat err.txt)"
 
 # --track on the demo with the shipped model: both runs on every frame, the figures there.
 shipped=$(dirname "$0")/../../../models/mtcam.mtcnn
@@ -26,6 +28,12 @@ for key in '"frames": 6,' '"width": 320' '"height": 240' '"scan_frames": 1,' '"d
 done
 # Track frames do a fraction of the multiply-adds of a detection.
 grep -Eq '"mac_ratio": 0\.[0-5]' track.json || fail "--track: multiply-add ratio: $(cat track.json)"
+"$bench" --model "$shipped" --track 6 --size 320x240 --track-option scan_parts=4 --json demo >track4.json 2>err.txt ||
+    fail "--track-option: $(cat err.txt)"
+grep -q '"scan_parts": 4,' track4.json || fail "--track-option scan_parts=4 not used: $(cat track4.json)"
+"$bench" --model "$shipped" --track 4 --track-option min_cutoff=0 demo 2>err.txt; [ $? -eq 1 ] ||
+    fail "an invalid tracker option should exit 1"
+grep -q 'min_cutoff 0' err.txt || fail "the message does not name the option: $(cat err.txt)"
 "$bench" --model "$shipped" --track 4 /nonexistent.y4m 2>err.txt; [ $? -eq 1 ] || fail "--track on a missing video should exit 1"
 grep -q 'nonexistent.y4m' err.txt || fail "message does not name the video: $(cat err.txt)"
 
