@@ -20,6 +20,7 @@ const char *const live_keys_help[] = {
     "- / +       smaller / larger minimum face",
     "l           landmarks on / off",
     "c           earlier stages' candidates on / off",
+    "v           virtual camera: annotated / clean / framed",
     "t           tracking on / off (ids, smoothing)",
     NULL,
 };
@@ -74,6 +75,10 @@ live_action live_keys_apply(const live_view *in, int key, live_view *out)
     case 'f':
         v.fullscreen = !v.fullscreen;
         action = LIVE_ACTION_FULLSCREEN;
+        break;
+    case 'v':
+        v.vcam_view = (v.vcam_view + 1) % LIVE_VCAM_VIEW_COUNT;
+        action = LIVE_ACTION_VCAM_VIEW;
         break;
     case 'h':
     case '?':

@@ -14,6 +14,7 @@ typedef struct live_view {
     float thresholds[3]; /* Up/Down: in steps of LIVE_THRESHOLD_STEP */
     float min_face;      /* -/+: smallest face searched, pixels */
     int tracking;        /* t: follow faces across frames (ids, smoothing); on by default */
+    int vcam_view;       /* v: what the virtual camera sends (0 annotated, 1 clean, 2 framed) */
 } live_view;
 
 typedef enum live_action {
@@ -24,8 +25,10 @@ typedef enum live_action {
     LIVE_ACTION_RECORD,     /* r: start or stop recording */
     LIVE_ACTION_FULLSCREEN, /* f: apply view.fullscreen to the window */
     LIVE_ACTION_DETECT,     /* stages, thresholds, minimum face or tracking changed */
+    LIVE_ACTION_VCAM_VIEW,  /* v: the virtual camera's view changed */
 } live_action;
 
+#define LIVE_VCAM_VIEW_COUNT 3 /* annotated, clean, framed (live-vcam.h) */
 #define LIVE_THRESHOLD_STEP 0.05f
 #define LIVE_THRESHOLD_MIN 0.05f
 #define LIVE_THRESHOLD_MAX 0.95f

@@ -12,10 +12,14 @@ const char live_usage[] =
     "             [--thresholds T1,T2,T3] [--threads N] [--precision auto|fp32|int8]\n"
     "             [--record FILE] [--fullscreen]\n"
     "             [--list-devices] [--headless --frames N] [--json] [--track on|off]\n"
+    "             [--output /dev/videoN [--output-format yuyv|rgb24|mjpeg] [--output-size WxH]\n"
+    "              [--output-view annotated|clean|framed] [--output-max-zoom X]\n"
+    "              [--output-speed F]]\n"
     "SOURCE: a camera (/dev/video0 or 0), an image, a folder of images, a .y4m or MJPEG .avi\n"
     "file, or 'demo'. Default: the first camera, else the demo.\n"
     "Keys: q quit, Space pause, f fullscreen, h help, s snapshot, r record, 1/2/3 stages,\n"
-    "Tab + Up/Down thresholds, -/+ minimum face, l landmarks, c candidates, t tracking.\n"
+    "Tab + Up/Down thresholds, -/+ minimum face, l landmarks, c candidates, t tracking,\n"
+    "v virtual camera view.\n"
     "--track on (default): faces keep an id across frames, boxes are smoothed, most frames\n"
     "cost a fraction of a detection; off: the full cascade on every frame.\n"
     "--headless processes every frame of a file or the demo (none is skipped).\n";
@@ -39,6 +43,7 @@ void live_config_default(live_config *cfg)
 int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t err_size)
 {
     live_config_default(cfg);
+    const char *output_opts = NULL; /* an --output-* option seen (they need --output) */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         /* Flags that take a value accept "--flag value" and "--flag=value". */
@@ -117,6 +122,48 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             if (app_parse_long(val, 1, 1000000000L, &l))
                 BAD("--frames: expected a positive count, got '%s'", val);
             cfg->frames = l;
+        } else if (!strcmp(a, "--output")) {
+            VALUE();
+            if (!*val)
+                BAD("--output: expected a V4L2 output device such as /dev/video10");
+            cfg->output.path = val;
+        } else if (!strcmp(a, "--output-format")) {
+            VALUE();
+            int f = vcam_format_parse(val);
+            if (f < 0)
+                BAD("--output-format: expected yuyv, rgb24 or mjpeg, got '%s'", val);
+            cfg->output.format = (vcam_format)f;
+            output_opts = a;
+        } else if (!strcmp(a, "--output-size")) {
+            VALUE();
+            int w, h;
+            if (app_parse_size(val, 16, 8192, &w, &h) || w % 2)
+                BAD("--output-size: expected WxH with an even width such as 1280x720, got '%s'",
+                    val);
+            cfg->output.width = w;
+            cfg->output.height = h;
+            output_opts = a;
+        } else if (!strcmp(a, "--output-view")) {
+            VALUE();
+            int v = live_vcam_view_parse(val);
+            if (v < 0)
+                BAD("--output-view: expected annotated, clean or framed, got '%s'", val);
+            cfg->output.view = (live_vcam_view)v;
+            output_opts = a;
+        } else if (!strcmp(a, "--output-max-zoom")) {
+            VALUE();
+            if (app_parse_double(val, 1, 20, &d))
+                BAD("--output-max-zoom: expected a zoom between 1 and 20, got '%s'", val);
+            cfg->output.max_zoom = (float)d;
+            output_opts = a;
+        } else if (!strcmp(a, "--output-speed")) {
+            VALUE();
+            if (app_parse_double(val, 0.01, 100, &d))
+                BAD("--output-speed: expected picture heights per second between 0.01 and "
+                    "100, got '%s'",
+                    val);
+            cfg->output.speed = (float)d;
+            output_opts = a;
         } else if (!strcmp(a, "--fullscreen") && !val) {
             cfg->fullscreen = 1;
         } else if (!strcmp(a, "--headless") && !val) {
@@ -134,5 +181,7 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
         }
 #undef VALUE
     }
+    if (output_opts && !cfg->output.path)
+        BAD("%s needs --output /dev/videoN", output_opts);
     return 0;
 }

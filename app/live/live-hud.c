@@ -70,6 +70,8 @@ int live_hud_lines(const live_hud_info *in, char lines[][LIVE_HUD_LINE], int max
         LINE("recording stopped: %s", in->rec_error);
     if (r->error)
         LINE("detection failed: %.120s", r->message);
+    if (in->vcam_line && *in->vcam_line)
+        LINE("%s", in->vcam_line);
     if (in->capture_status && *in->capture_status)
         LINE("%s", in->capture_status);
     if (in->message && *in->message)

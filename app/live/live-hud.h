@@ -25,6 +25,7 @@ typedef struct live_hud_info {
     int64_t rec_bytes, rec_frames, rec_dropped;
     const char *rec_error;       /* why the last recording stopped, or NULL/"" */
     const char *message;         /* a short-lived note ("saved mtcam-....png"), or NULL */
+    const char *vcam_line;       /* the virtual camera's line, or NULL/"" when it is off */
     hud_corner *corner;          /* in/out: the HUD panel's corner, kept from frame to frame
                                     (moved only off faces); NULL: top left, always */
 } live_hud_info;

@@ -71,6 +71,8 @@ typedef struct live {
     hud_corner hud_corner; /* where the HUD panel is: it moves off faces and stays there */
     render_window *window;
     recorder *rec;
+    live_vcam *vcam;
+    char vcam_line[LIVE_HUD_LINE];
     mtcam_frame cur, shown;
     int have_frame;
     live_result result;
@@ -292,7 +294,10 @@ static int compose(live *L, char lines[][LIVE_HUD_LINE], int *n_lines)
         .rec_error = L->rec_error,
         .message = L->message,
         .corner = &L->hud_corner,
+        .vcam_line = L->vcam_line,
     };
+    live_vcam_hud_line(L->vcam, (live_vcam_view)L->view.vcam_view, L->vcam_line,
+                       sizeof L->vcam_line);
     int rc = mtcam_frame_copy(&L->shown, &L->cur);
     if (rc < 0)
         return rc;
@@ -362,14 +367,45 @@ static void handle_key(live *L, int key)
         if (L->view.paused && L->have_frame)
             live_detect_submit(L->detect, &L->cur);
         break;
+    case LIVE_ACTION_VCAM_VIEW:
+        if (L->vcam)
+            say(L, "virtual camera: %s view", live_vcam_view_name(L->view.vcam_view));
+        else
+            say(L, "%s", "no virtual camera (start mtcam with --output /dev/videoN)");
+        break;
     case LIVE_ACTION_NONE:
         break;
     }
 }
 
+/* The virtual camera, opened at the first frame (its size is the default output size). */
+static int start_vcam(live *L)
+{
+    if (live_vcam_start(&L->cfg->output, L->cur.width, L->cur.height, record_fps(L),
+                        &L->vcam) < 0) {
+        fprintf(stderr, "mtcam: %s\n", mtcam_last_error());
+        return -1;
+    }
+    char what[700];
+    live_vcam_describe(L->vcam, (live_vcam_view)L->view.vcam_view, what, sizeof what);
+    fprintf(stderr, "mtcam: virtual camera: %s\n", what);
+    return 0;
+}
+
+static void stop_vcam(live *L)
+{
+    if (!L->vcam)
+        return;
+    long long sent, dropped;
+    live_vcam_stop(L->vcam, &sent, &dropped);
+    L->vcam = NULL;
+    fprintf(stderr, "mtcam: virtual camera: %lld frames sent, %lld dropped\n", sent, dropped);
+}
+
 static void teardown(live *L)
 {
     stop_recording(L);
+    stop_vcam(L);
     capture_thread_stop(L->capture);
     live_detect_stop(L->detect);
     live_result_free(&L->result);
@@ -390,6 +426,7 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
     L->view.min_face = cfg->min_face;
     memcpy(L->view.thresholds, cfg->thresholds, sizeof L->view.thresholds);
     L->view.fullscreen = cfg->fullscreen;
+    L->view.vcam_view = (int)cfg->output.view;
     L->view.tracking = cfg->track;
 
     int rc = app_model_load(cfg->model, &L->model);
@@ -413,7 +450,7 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
 
     long shown_frames = 0;
     int64_t last_present = 0;
-    int ended = 0, record_tried = 0;
+    int ended = 0, record_tried = 0, vcam_tried = 0;
     while (!atomic_load(&stop_requested)) {
         int dirty = 0;
         if (L->window) {
@@ -480,6 +517,13 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
                 return 1; /* start_recording said why */
             }
         }
+        if (cfg->output.path && !vcam_tried) {
+            vcam_tried = 1;
+            if (start_vcam(L) < 0) {
+                teardown(L);
+                return 1; /* start_vcam said why */
+            }
+        }
         char lines[LIVE_HUD_MAX_LINES][LIVE_HUD_LINE];
         int n_lines = 0;
         if ((rc = compose(L, lines, &n_lines)) < 0)
@@ -487,6 +531,13 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
         if (L->window && (rc = window_present(L->window, &L->shown)) < 0)
             goto fail;
         last_present = mtcam_now_ns();
+        if (new_frame && L->vcam) {
+            live_vcam_push(L->vcam, (live_vcam_view)L->view.vcam_view, &L->cur, &L->shown,
+                           &L->result);
+            const char *event = live_vcam_event(L->vcam);
+            if (event)
+                say(L, "%s", event); /* once per failure or recovery: stderr and the HUD */
+        }
         if (new_frame && L->rec) {
             int prc = record_push(L->rec, &L->shown);
             if (prc < 0) {

@@ -8,6 +8,7 @@
 #include "frame.h"
 #include "keys.h"
 #include "live-detect.h"
+#include "live-vcam.h"
 #include "window.h"
 
 typedef struct live_config {
@@ -26,6 +27,7 @@ typedef struct live_config {
     long frames;          /* --frames N: stop after N frames (0: no limit) */
     int list_devices;     /* --list-devices */
     int track;            /* --track on|off: follow faces across frames (default on) */
+    live_vcam_config output; /* --output DEV and its --output-* options */
 } live_config;
 
 void live_config_default(live_config *cfg);

@@ -134,7 +134,7 @@ static int test_min_face(void)
 static int test_help_lists_every_key(void)
 {
     const char *keys[] = {"q / Esc", "Space", "f ", "h ", "s ", "a ", "r ", "1 / 2 / 3", "Tab",
-                          "Up / Down", "- / +", "l ", "c ", "t "};
+                          "Up / Down", "- / +", "l ", "c ", "t ", "v "};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         int found = 0;
         for (int i = 0; live_keys_help[i]; i++)
@@ -243,6 +243,18 @@ static int parse(const char *line, live_config *cfg, char *err)
     return live_parse_args(argc, argv, cfg, err, 256);
 }
 
+static int test_vcam_view_key(void)
+{
+    live_view v;
+    live_view_default(&v);
+    CHECK_INT_EQ(v.vcam_view, 0);
+    for (int i = 1; i <= 4; i++) {
+        CHECK_INT_EQ(live_keys_apply(&v, 'v', &v), LIVE_ACTION_VCAM_VIEW);
+        CHECK_INT_EQ(v.vcam_view, i % 3); /* annotated -> clean -> framed -> annotated */
+    }
+    return 0;
+}
+
 static int test_command_line(void)
 {
     live_config c;
@@ -273,6 +285,21 @@ static int test_command_line(void)
     CHECK(c.fullscreen && c.headless && c.json);
     CHECK_INT_EQ(c.frames, 7);
     CHECK(strcmp(c.model, "m.mtcnn") == 0);
+    CHECK_INT_EQ(parse("mtcam demo --output /dev/video10 --output-format mjpeg --output-size "
+                       "1280x720 --output-view framed --output-max-zoom 2.5 --output-speed 0.8",
+                       &c, err),
+                 0);
+    CHECK(strcmp(c.output.path, "/dev/video10") == 0);
+    CHECK_INT_EQ(c.output.format, VCAM_FORMAT_MJPEG);
+    CHECK_INT_EQ(c.output.width, 1280);
+    CHECK_INT_EQ(c.output.height, 720);
+    CHECK_INT_EQ(c.output.view, LIVE_VCAM_FRAMED);
+    CHECK_NEAR(c.output.max_zoom, 2.5, 1e-6);
+    CHECK_NEAR(c.output.speed, 0.8, 1e-6);
+    CHECK_INT_EQ(parse("mtcam --output=/dev/video3", &c, err), 0);
+    CHECK_INT_EQ(c.output.format, VCAM_FORMAT_YUYV); /* the defaults */
+    CHECK_INT_EQ(c.output.view, LIVE_VCAM_ANNOTATED);
+    CHECK_INT_EQ(c.output.width, 0);
     CHECK_INT_EQ(parse("mtcam --size=640x480 --list-devices", &c, err), 0);
     CHECK_INT_EQ(c.width, 640);
     CHECK(c.list_devices);
@@ -290,6 +317,13 @@ static int test_command_line(void)
         {"mtcam --bogus", "unknown option '--bogus'"},
         {"mtcam a b", "one source only"},
         {"mtcam --headless=1", "unknown option"},
+        {"mtcam --output-view framed", "--output-view needs --output"},
+        {"mtcam --output /dev/video9 --output-view side", "annotated, clean or framed"},
+        {"mtcam --output /dev/video9 --output-format nv12", "yuyv, rgb24 or mjpeg"},
+        {"mtcam --output /dev/video9 --output-size 641x480", "even width"},
+        {"mtcam --output /dev/video9 --output-max-zoom 0.5", "--output-max-zoom"},
+        {"mtcam --output /dev/video9 --output-speed 0", "--output-speed"},
+        {"mtcam --output", "needs a value"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
@@ -336,6 +370,7 @@ int main(int argc, char **argv)
         {"min_face", test_min_face},
         {"help_lists_every_key", test_help_lists_every_key},
         {"hud_text_follows_state", test_hud_text_follows_state},
+        {"vcam_view_key", test_vcam_view_key},
         {"command_line", test_command_line},
         {"output_names", test_output_names},
         {NULL, NULL},

@@ -122,6 +122,7 @@ static int test_bad_flags_exit_2(void)
         {"--frames", NULL, NULL},
         {"demo", "extra", NULL},
         {"--track", "maybe", NULL},
+        {"--output-view", "framed", NULL},
     };
     run_result *r = malloc(sizeof *r);
     CHECK(r);
@@ -136,6 +137,30 @@ static int test_bad_flags_exit_2(void)
     CHECK_INT_EQ(run_mtcam(help, 0, 0, r), 0);
     CHECK_INT_EQ(r->status, 0);
     CHECK_STR_CONTAINS(r->out, "usage: mtcam");
+    free(r);
+    return 0;
+}
+
+/* A virtual camera that cannot start: one line naming the device, exit 1, no hang. */
+static int test_output_errors_exit_1(void)
+{
+    static const struct {
+        const char *dev, *says;
+    } cases[] = {
+        {"/dev/null", "mtcam: /dev/null: not a V4L2 device"},
+        {"/dev/video99", "mtcam: /dev/video99: no such device (ENOENT); is v4l2loopback loaded"},
+    };
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* the project's own model (the default): no ../shared needed */
+        const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "5",
+                              "--output", cases[i].dev, NULL};
+        CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+        CHECK_MSG(r->status == 1, "%s: exit %d, stderr '%s'", cases[i].dev, r->status, r->err);
+        CHECK_STR_CONTAINS(r->err, cases[i].says);
+        CHECK_INT_EQ(count_lines(strstr(r->err, cases[i].says)), 1); /* the last line */
+    }
     free(r);
     return 0;
 }
@@ -405,6 +430,7 @@ int main(int argc, char **argv)
 {
     static const check_case cases[] = {
         {"bad_flags_exit_2", test_bad_flags_exit_2},
+        {"output_errors_exit_1", test_output_errors_exit_1},
         {"no_model_exit_1", test_no_model_exit_1},
         {"list_devices", test_list_devices},
         {"headless_json", test_headless_json},
