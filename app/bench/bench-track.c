@@ -129,6 +129,7 @@ int bench_track_size(const mtcnn_model *model, const bench_track_args *a, int w,
     mtcnn_options_default(&o);
     o.min_face = (float)a->min_face;
     o.threads = a->threads;
+    o.precision = a->precision;
     const size_t n = (size_t)a->frames;
     ms_det = malloc(n * sizeof *ms_det);
     ms_trk = malloc(n * sizeof *ms_trk);
@@ -147,6 +148,7 @@ int bench_track_size(const mtcnn_model *model, const bench_track_args *a, int w,
         fprintf(stderr, PROG ": %s\n", mtcnn_last_error());
         goto done;
     }
+    r->precision = mtcnn_precision_name(mtcnn_detector_precision(full));
     r->load[0] = load_average();
     size_t got = 0;
     int agree = 0;
@@ -272,7 +274,8 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
 {
     if (json) {
         printf("{\"source\": \"%s\", \"width\": %d, \"height\": %d, \"frames\": %d, "
-               "\"min_face\": %d, \"threads\": %d, \"scan_parts\": %d, \"load_avg\": [%.2f, %.2f], "
+               "\"min_face\": %d, \"threads\": %d, \"precision\": \"%s\", \"scan_parts\": %d, "
+               "\"load_avg\": [%.2f, %.2f], "
                "\"detect_ms\": %.3f, \"track_ms\": %.3f, \"time_ratio\": %.4f, "
                "\"detect_min_ms\": %.3f, \"track_min_ms\": %.3f, \"detect_mmacs\": %.2f, "
                "\"track_mmacs\": %.2f, \"mac_ratio\": %.4f, \"scan_frames\": %d, "
@@ -280,7 +283,7 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
                "\"jitter_ratio\": %.4f, \"jitter_samples\": %ld, \"lag_px\": %.4f, "
                "\"lag_samples\": %ld, \"count_mismatch_frames\": [",
                a->source, r->width, r->height, r->frames, a->min_face, a->threads,
-               a->topt.scan_parts, r->load[0], r->load[1], r->ms_det, r->ms_trk,
+               r->precision, a->topt.scan_parts, r->load[0], r->load[1], r->ms_det, r->ms_trk,
                r->ms_det > 0 ? r->ms_trk / r->ms_det : 0, r->min_ms_det, r->min_ms_trk,
                r->macs_det * 1e-6, r->macs_trk * 1e-6,
                r->macs_det > 0 ? r->macs_trk / r->macs_det : 0, r->scan_frames, r->agree,
@@ -291,10 +294,10 @@ void bench_track_print(const bench_track_args *a, const bench_track_result *r, i
         printf("]}\n");
         return;
     }
-    printf("%s at %dx%d, %d frames, min face %d, %d thread%s, scan parts %d; load average "
+    printf("%s at %dx%d, %d frames, min face %d, %d thread%s, %s, scan parts %d; load average "
            "%.2f -> %.2f\n",
            a->source, r->width, r->height, r->frames, a->min_face, a->threads,
-           a->threads > 1 ? "s" : "", a->topt.scan_parts, r->load[0], r->load[1]);
+           a->threads > 1 ? "s" : "", r->precision, a->topt.scan_parts, r->load[0], r->load[1]);
     printf("  per frame (median)   detect %8.2f ms   track %8.2f ms   ratio %.3f  (min %.2f / %.2f ms)\n",
            r->ms_det, r->ms_trk, r->ms_det > 0 ? r->ms_trk / r->ms_det : 0, r->min_ms_det,
            r->min_ms_trk);

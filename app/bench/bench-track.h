@@ -8,6 +8,7 @@ typedef struct bench_track_args {
     const char *source;          /* capture spec: "demo", a .y4m or .avi file */
     int frames;                  /* frames per size (the source's first ones) */
     int min_face, threads;
+    int precision;               /* mtcnn_precision of both detectors */
     mtcnn_tracker_options topt;
 } bench_track_args;
 
@@ -15,6 +16,7 @@ typedef struct bench_track_args {
 
 typedef struct bench_track_result {
     int width, height, frames, scan_frames;
+    const char *precision;          /* what the detectors ran in ("fp32", "int8") */
     double load[2];                 /* load average before and after */
     double ms_det, ms_trk;          /* median per-frame time, ms */
     double min_ms_det, min_ms_trk;  /* fastest frame */

@@ -228,7 +228,8 @@ static int make_frame(const bench_args *a, const mtk_table *k, mtcam_frame *img,
 static int run_track(const bench_args *a, const mtcnn_model *model)
 {
     bench_track_args t = {.source = a->image ? a->image : "demo", .frames = a->track_frames,
-                          .min_face = a->min_face, .threads = a->threads};
+                          .min_face = a->min_face, .threads = a->threads,
+                          .precision = a->precision};
     t.topt = a->topt;
     static const int sizes[][2] = {{640, 480}, {1280, 720}, {1920, 1080}};
     const int n = a->size_given ? 1 : 3;
