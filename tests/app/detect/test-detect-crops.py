@@ -30,7 +30,9 @@ def fail(msg):
 
 
 def run(*args):
-    p = subprocess.run([detect, "--landmarks", "mirror", *args], capture_output=True, text=True)
+    # FP32: the detector is the measuring tool here, and INT8's landmarks move more.
+    p = subprocess.run([detect, "--landmarks", "mirror", "--precision", "fp32", *args],
+                       capture_output=True, text=True)
     if p.returncode != 0:
         fail(f"mtcam-detect {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
     return [json.loads(line) for line in p.stdout.splitlines()]
