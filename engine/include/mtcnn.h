@@ -200,7 +200,7 @@ typedef struct mtcnn_tracker_options {
     float motion;      /* how far a face may move from its predicted place between frames,
                           in face sides (default 0.25): the spread of the candidates */
     float min_inside;  /* a face whose box has less than this fraction of its area inside the
-                          image counts as missed (default 0.7, where the full cascade stops
+                          image counts as missed (default 0.69, where the full cascade stops
                           finding faces at the edge; 0 = follow faces out to the edge) */
     int smooth;        /* 0 = raw cascade output; 1 = One Euro filter (the paper's) on boxes
                           and landmarks; 2 (default) = the same, its low-pass starting from

@@ -60,7 +60,7 @@ void mtcnn_tracker_options_default(mtcnn_tracker_options *o)
     o->scan_parts = 10;
     o->grace = 3;
     o->motion = 0.25f;
-    o->min_inside = 0.7f;
+    o->min_inside = 0.69f;
     o->smooth = 2;
     o->min_cutoff = 1.0f;
     o->beta = 1.0f;
