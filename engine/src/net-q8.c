@@ -47,7 +47,7 @@ static size_t layer_bytes(const mtcnn__layer_src *s)
 {
     const size_t np = (size_t)mtk_panels(mtcnn__layer_rows(s));
     const size_t w = np * MTK_PANEL * (size_t)k_of(s) * kc4_of(s);
-    return up64(w) + up64(3 * np * MTK_PANEL * sizeof(float));
+    return up64(w) + up64(4 * np * MTK_PANEL * sizeof(float)); /* + wsum (int32) */
 }
 
 static void pack_q8(const mtcnn_model *m, const mtcnn__layer_src *s, float in_scale,
@@ -60,6 +60,7 @@ static void pack_q8(const mtcnn_model *m, const mtcnn__layer_src *s, float in_sc
     int8_t *w = (int8_t *)p;
     float *scale = (float *)(p + up64(np * MTK_PANEL * k4));
     float *bias = scale + np * MTK_PANEL, *slope = bias + np * MTK_PANEL;
+    int32_t *wsum = (int32_t *)(slope + np * MTK_PANEL);
     memset(p, 0, layer_bytes(s));
     int n = 0;
     for (int pi = 0; pi < s->n_parts; pi++)
@@ -83,6 +84,7 @@ static void pack_q8(const mtcnn_model *m, const mtcnn__layer_src *s, float in_sc
             /* The inputs are stored as q + 128: take the 128 * sum(qw) they add back out. */
             bias[n] = (float)((double)m->t[s->part[pi].b][r] - (double)scale[n] * 128.0 * sum);
             slope[n] = s->slope >= 0 ? m->t[s->slope][n] : 0.0f;
+            wsum[n] = (int32_t)sum;
         }
     *l = (mtk_q8_layer){.k = k,
                         .c_in = s->c_in * s->hw,
@@ -92,6 +94,7 @@ static void pack_q8(const mtcnn_model *m, const mtcnn__layer_src *s, float in_sc
                         .scale = scale,
                         .bias = bias,
                         .slope = s->slope >= 0 ? slope : NULL,
+                        .wsum = wsum,
                         .out_inv_scale = out_scale > 0.0f ? 1.0f / out_scale : 0.0f};
 }
 

@@ -60,8 +60,9 @@ static int check_conv(const mtk_table *t, const shape *s)
     int8_t *w = aligned_alloc(64, (n_w + 63) / 64 * 64);
     int8_t *plain = malloc((size_t)s->c_out * s->k * kc); /* [n][ky][j] */
     float *pr = malloc(3 * sizeof(float) * np * MTK_PANEL);
+    int32_t *wsum = calloc((size_t)np * MTK_PANEL, sizeof *wsum);
     unsigned char *ref = malloc(n_out * esz + 64), *got = malloc(n_out * esz + 64);
-    if (!in || !w || !plain || !pr || !ref || !got)
+    if (!in || !w || !plain || !pr || !wsum || !ref || !got)
         return 1;
     /* Bytes over the whole range (1..255: the quantiser never stores 0, and the AVX2 kernel's
      * sign trick relies on it), and the slack filled too: the kernel may read it, and
@@ -76,6 +77,7 @@ static int check_conv(const mtk_table *t, const shape *s)
                 const uint32_t r = next();
                 const int q = r % 17 == 0 ? 127 : r % 19 == 0 ? -127 : (int)(r % 255) - 127;
                 plain[((size_t)n * s->k + ky) * kc + j] = (int8_t)q;
+                wsum[n] += q;
                 w[w_at(s->k, kc4, n, ky * kc4 + j)] = (int8_t)q;
             }
     float *scale = pr, *bias = pr + np * MTK_PANEL, *slope = bias + np * MTK_PANEL;
@@ -92,7 +94,7 @@ static int check_conv(const mtk_table *t, const shape *s)
                             .scale = scale,
                             .bias = bias,
                             .slope = s->slope ? slope : NULL,
-                            .out_inv_scale = s->quantised ? 40.0f : 0.0f};
+                            .wsum = wsum, .out_inv_scale = s->quantised ? 40.0f : 0.0f};
     memset(ref, 0xA5, n_out * esz + 64);
     memset(got, 0xA5, n_out * esz + 64);
     mtk_q8_conv_hwc__scalar(&l, in, (size_t)s->w * s->c_in, ho, wo, ref, (size_t)wo * s->c_out);
@@ -141,7 +143,7 @@ static int check_conv(const mtk_table *t, const shape *s)
             }
         bad = 1;
     }
-    free(in), free(w), free(plain), free(pr), free(ref), free(got);
+    free(in), free(w), free(plain), free(pr), free(wsum), free(ref), free(got);
     CHECK(!bad);
     return 0;
 }

@@ -55,7 +55,13 @@ static unsigned detect(void)
 static unsigned detect(void)
 {
 #if defined(__linux__) && defined(HWCAP_ASIMD)
-    return (getauxval(AT_HWCAP) & HWCAP_ASIMD) ? MTK_CPU_NEON : 0;
+    const unsigned long hw = getauxval(AT_HWCAP);
+    unsigned f = (hw & HWCAP_ASIMD) ? MTK_CPU_NEON : 0;
+#if defined(HWCAP_ASIMDDP)
+    if ((f & MTK_CPU_NEON) && (hw & HWCAP_ASIMDDP))
+        f |= MTK_CPU_NEONDOT;
+#endif
+    return f;
 #else
     return MTK_CPU_NEON; /* Advanced SIMD is part of the AArch64 base architecture */
 #endif

@@ -76,6 +76,17 @@ static const mtk_table neon_table = {
     .maxpool_hwc = mtk_f32_maxpool_hwc__neon,
     .vresample = mtk_u8_vresample__neon,
 };
+static const mtk_table neon_int8_table = {
+    .name = "neon",
+    .precision = MTK_INT8,
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_6x16__neon,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__neon,
+    .vresample = mtk_u8_vresample__neon,
+    .q8_conv_hwc = mtk_q8_conv_hwc_6x16__neondot,
+    .u8_maxpool_hwc = mtk_u8_maxpool_hwc__neon,
+    .q8_quantize = mtk_q8_quantize__neon,
+};
 #endif
 
 const char *const mtk_table_names[] = {"scalar", "avx2", "avx512", "neon", NULL};
@@ -132,6 +143,10 @@ const mtk_table *mtk_int8_table(const mtk_table *fp32)
 #if defined(__x86_64__)
     if (fp32 == &avx512_table && (f & MTK_CPU_AVX512VNNI))
         return &avx512_int8_table;
+#endif
+#if defined(__aarch64__)
+    if (fp32 == &neon_table && (f & MTK_CPU_NEONDOT))
+        return &neon_int8_table;
 #endif
     return NULL;
 }

@@ -98,6 +98,8 @@ typedef struct mtk_q8_layer {
     const int8_t *w;
     const float *scale, *bias;
     const float *slope;  /* NULL = no activation */
+    const int32_t *wsum; /* per channel sum of qw: kernels that multiply q - 128 (signed x
+                            signed, e.g. sdot) add 128 * wsum back to get sum q * qw */
     float out_inv_scale; /* > 0: requantise to bytes with it; 0: float output */
 } mtk_q8_layer;
 
@@ -179,6 +181,11 @@ void mtk_u8_vresample__avx512(const uint8_t *const *rows, const float *wt, int t
                               float *out);
 #endif
 #if defined(__aarch64__)
+void mtk_q8_conv_hwc_6x16__neondot(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                                   int out_h, int out_w, void *out, size_t out_stride);
+void mtk_u8_maxpool_hwc__neon(const uint8_t *in, int c, int h, int w, int k, int s,
+                              uint8_t *out);
+void mtk_q8_quantize__neon(const float *in, size_t n, float inv_scale, uint8_t *out);
 void mtk_f32_conv_hwc_6x16__neon(const mtk_conv_layer *l, const float *in, size_t in_stride,
                                  int out_h, int out_w, float *out, size_t out_stride);
 void mtk_f32_maxpool_hwc__neon(const float *in, int c, int h, int w, int k, int s, float *out);
