@@ -44,10 +44,17 @@ int main(int argc, char **argv)
             t[i][k] = (float)(state >> 16) / 65536.0f - 0.5f;
         }
     }
-    void *model = NULL;
-    size_t size = 0;
+    void *model = NULL, *calib = NULL;
+    size_t size = 0, calib_size = 0;
+    /* the same with an INT8 calibration: a version 2 file (the calib.act_scale entry last) */
+    float scales[MTCNN__N_ACT];
+    for (int i = 0; i < MTCNN__N_ACT; i++)
+        scales[i] = 0.01f * (float)(i + 1);
     if (rc == 0)
         rc = mtcnn__model_write_memory((const float *const *)t, &model, &size);
+    if (rc == 0)
+        rc = mtcnn__model_write_memory_calib((const float *const *)t, scales, &calib,
+                                             &calib_size);
     for (int i = 0; i < MTCNN__T_COUNT; i++)
         free(t[i]);
     if (rc < 0) {
@@ -57,7 +64,9 @@ int main(int argc, char **argv)
     /* the whole model, and its header + table alone (small: fast to mutate) */
     rc = save(argv[1], "valid.mtcnn", model, size);
     rc = rc || save(argv[1], "header-and-table.mtcnn", model, size < 4096 ? size : 4096);
+    rc = rc || save(argv[1], "valid-calib.mtcnn", calib, calib_size);
     free(model);
+    free(calib);
 
     /* P-Net as Caffe writes it (packed) and with one field per value */
     for (int enc = 0; enc < 2 && rc == 0; enc++) {
