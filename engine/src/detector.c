@@ -40,14 +40,14 @@ int mtcnn_precision_parse(const char *name, mtcnn_precision *out)
 }
 
 /* The kernel table for the asked precision: INT8 needs the model's calibration and an INT8
- * kernel for this CPU's table; AUTO takes INT8 only with a SIMD kernel (the scalar INT8
- * table is the tests' oracle, slower than the FP32 reference). */
+ * kernel for this CPU's table; AUTO takes INT8 only where it was measured faster than FP32
+ * (int8_auto: VNNI, sdot; the AVX2 and scalar INT8 tables are not). */
 static int pick_table(const mtcnn_model *m, int precision, const mtk_table **out)
 {
     const mtk_table *base = mtk_get_table(), *q8 = mtk_int8_table(base);
     switch (precision) {
     case MTCNN_PRECISION_AUTO:
-        *out = m->has_calib && q8 && strcmp(base->name, "scalar") != 0 ? q8 : base;
+        *out = m->has_calib && q8 && q8->int8_auto ? q8 : base;
         return 0;
     case MTCNN_PRECISION_FP32: *out = base; return 0;
     case MTCNN_PRECISION_INT8:

@@ -210,7 +210,7 @@ static int test_precision_option(void)
     CHECK_INT_EQ(mtcnn_detector_create(fp32_model, &o, &d), MTCNN_EUNSUPPORTED);
     /* A calibrated one: AUTO is INT8 exactly when this CPU has a SIMD INT8 kernel. */
     const mtk_table *best = mtk_get_table(), *q8 = mtk_int8_table(best);
-    const int simd_int8 = q8 && strcmp(best->name, "scalar") != 0;
+    const int simd_int8 = q8 && q8->int8_auto;
     o.precision = MTCNN_PRECISION_AUTO;
     CHECK(mtcnn_detector_create(q8_model, &o, &d) == 0);
     CHECK_INT_EQ(mtcnn_detector_precision(d),

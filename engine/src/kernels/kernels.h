@@ -121,6 +121,8 @@ typedef enum mtk_precision { MTK_FP32 = 0, MTK_INT8 = 1 } mtk_precision;
 typedef struct mtk_table {
     const char *name; /* "scalar", "avx2", "avx512", "neon" */
     mtk_precision precision; /* MTK_INT8: the nets run the q8 ops below (HWC graph) */
+    int int8_auto; /* INT8 tables: measured faster than their FP32 sibling, so precision
+                      auto takes them (VNNI, sdot; not the AVX2 and scalar ones) */
     mtk_conv_fn conv;
     mtk_prelu_fn prelu;
     mtk_maxpool_fn maxpool;
@@ -163,6 +165,11 @@ void mtk_q8_conv_hwc_12x32__avx512vnni(const mtk_q8_layer *l, const uint8_t *in,
                                        size_t out_stride);
 void mtk_u8_maxpool_hwc__avx512(const uint8_t *in, int c, int h, int w, int k, int s,
                                 uint8_t *out);
+void mtk_q8_conv_hwc_4x16__avx2(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                                int out_h, int out_w, void *out, size_t out_stride);
+void mtk_u8_maxpool_hwc__avx2(const uint8_t *in, int c, int h, int w, int k, int s,
+                              uint8_t *out);
+void mtk_q8_quantize__avx2(const float *in, size_t n, float inv_scale, uint8_t *out);
 void mtk_q8_quantize__avx512(const float *in, size_t n, float inv_scale, uint8_t *out);
 #endif
 
