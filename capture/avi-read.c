@@ -40,6 +40,7 @@ typedef struct avi_source {
     size_t next;             /* next frame index in the file */
     uint64_t tick;           /* frames of the timeline passed (pacing), across loops */
     uint64_t good_this_pass;
+    int jpeg_warned;         /* a frame recovered with a JPEG warning was reported (once) */
 } avi_source;
 
 static uint32_t rd32(const uint8_t *p)
@@ -388,6 +389,10 @@ static int next_frame(capture_source *src)
     rc = capture_image_jpeg_decode(s->dec, s->buf, r->size, name, &s->frame);
     if (rc)
         return rc == MTCNN_ENOMEM ? rc : MTCNN_EFORMAT;
+    if (*capture_image_warning() && !s->jpeg_warned) {
+        s->jpeg_warned = 1; /* an encoder that does it does it to every frame: say it once */
+        capture__warn(&s->base, "%s (said once for the file)", capture_image_warning());
+    }
     s->have_frame = 1;
     s->good_this_pass++;
     return 0;

@@ -46,6 +46,8 @@ void capture__warn(capture_source *src, const char *fmt, ...)
     vsnprintf(src->last_warning, sizeof src->last_warning, fmt, ap);
     va_end(ap);
     src->warnings++;
+    if (src->opt.on_warning)
+        src->opt.on_warning(src->opt.warning_user, src->last_warning);
 }
 
 int capture__device_path(const char *spec, char *buf, size_t size)
@@ -65,7 +67,7 @@ int capture__device_path(const char *spec, char *buf, size_t size)
 
 int capture__read_head(const char *path, unsigned char *head, size_t size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); /* a FIFO never blocks */
     if (fd < 0)
         return mtcam_set_error(mtcam_errno_code(errno), "%s: %s", path, strerror(errno));
     ssize_t n;
@@ -249,6 +251,14 @@ int capture__playback_read(capture_source *src, capture_playback *pb, capture_de
     if (!pb->pending) {
         pb->slot = pb->seq;
         int rc = decode(src);
+        if (rc == MTCNN_EEOF && pb->seq == 0) {
+            /* The end before any frame: nothing in the file could be used. An error, so a
+             * caller does not take it for a short file that played normally. */
+            if (src->warnings)
+                return mtcam_set_error(MTCNN_ENOTFOUND, "%s: no usable frame (%s)", src->spec,
+                                       src->last_warning);
+            return mtcam_set_error(MTCNN_ENOTFOUND, "%s: no frame in the file", src->spec);
+        }
         if (rc) {
             if (rc == MTCNN_EFORMAT)
                 capture__warn(src, "%s", mtcam_last_error());

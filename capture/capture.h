@@ -15,6 +15,12 @@ typedef struct capture_options {
     double fps;        /* rate asked for (0 = the source's default) */
     int as_fast_as_possible; /* files: do not pace at the file's rate (benchmarks) */
     int loop;          /* files: start again at the end (default 1 for the app) */
+    /* Called for every problem the source steps over (a file of a folder that is not an
+     * image or does not decode, a corrupt frame, a JPEG recovered with a warning), with a
+     * one-line message naming the file, on the thread that opens or reads the source. A
+     * folder reports each bad file once, not once a loop. NULL: only counted. */
+    void (*on_warning)(void *user, const char *message);
+    void *warning_user;
 } capture_options;
 
 void capture_options_default(capture_options *opt);
@@ -33,6 +39,8 @@ void capture_options_default(capture_options *opt);
 int capture_open(const char *spec, const capture_options *opt, capture_source **out);
 /* Waits up to timeout_ms for the next frame. On success *frame points to a frame owned by the
  * source, valid until the next read or close. MTCNN_EEOF at the end of a non-looping file,
+ * MTCNN_ENOTFOUND when a file or folder ends (or a folder's whole pass fails) before a single
+ * usable frame (the message says why: the last problem stepped over),
  * MTCNN_ETIMEOUT when nothing came, MTCNN_ENODEV when a camera went away. */
 int capture_read(capture_source *src, const mtcam_frame **frame, int timeout_ms);
 /* One line saying what was opened and granted ("/dev/video0 'vivid': 640x480 RGB24 25 fps"). */

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "image-decoders.h"
@@ -76,6 +78,7 @@ int capture_image_load_memory(const void *data, size_t size, const char *name,
     if (!out)
         return mtcam_set_error(MTCNN_EINVAL, "%s: no frame to decode into", name);
     memset(out, 0, sizeof *out);
+    capture__image_set_warning(NULL);
     if (!name)
         name = "(memory)";
     if (!data || size == 0)
@@ -105,24 +108,37 @@ static int read_file(const char *path, uint8_t **data, size_t *size)
 {
     *data = NULL;
     *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever, before fstat
+     * could tell it is no image file. Regular files ignore the flag for reads. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
         int err = errno;
         return mtcam_set_error(mtcam_errno_code(err), "%s: %s", path, strerror(err));
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
+    if (fstat(fd, &st) != 0) {
         int err = errno;
-        fclose(f);
+        close(fd);
         return mtcam_set_error(mtcam_errno_code(err), "%s: %s", path, strerror(err));
     }
     if (S_ISDIR(st.st_mode)) {
-        fclose(f);
+        close(fd);
         return mtcam_set_error(MTCNN_EINVAL, "%s: is a directory", path);
     }
     if (!S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mtcam_set_error(MTCNN_EINVAL, "%s: not a regular file", path);
+        close(fd);
+        return mtcam_set_error(MTCNN_EINVAL, "%s: not a regular file (%s)", path,
+                               S_ISFIFO(st.st_mode)  ? "a FIFO"
+                               : S_ISCHR(st.st_mode) ? "a character device"
+                               : S_ISBLK(st.st_mode) ? "a block device"
+                               : S_ISSOCK(st.st_mode) ? "a socket"
+                                                      : "not a file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int err = errno;
+        close(fd);
+        return mtcam_set_error(mtcam_errno_code(err), "%s: %s", path, strerror(err));
     }
     if (st.st_size > CAPTURE_IMAGE_MAX_FILE_BYTES) {
         fclose(f);

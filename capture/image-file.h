@@ -10,6 +10,10 @@
  *    defaults, which match what PIL and OpenCV give); CMYK and YCCK (Adobe) -> RGB by
  *    R = C * K / 255 on the (inverted) Adobe values. Baseline and progressive. libjpeg's
  *    "corrupt data" warnings are errors here: a damaged frame is rejected, not half-grey.
+ *    Two warnings that lose no picture data are recovered, as ImageMagick and ffmpeg do: a
+ *    missing end marker (every scan complete; a progressive file missing scans is truncated)
+ *    and extraneous bytes before a marker. The decode succeeds and capture_image_warning()
+ *    says so, for the caller to print once.
  *  - PNG: every colour type and bit depth; palette and low-bit gray are expanded, 16-bit is
  *    scaled to 8 bits with rounding, gray is replicated, interlaced images are deinterlaced.
  *    Alpha (from an alpha channel or tRNS) is composited on BLACK: out = value * alpha / 255,
@@ -43,12 +47,18 @@ capture_image_type capture_image_sniff(const void *data, size_t size);
 const char *capture_image_type_name(capture_image_type type);
 
 /* Decodes the file at `path` into a newly allocated frame (*out is overwritten, release it
- * with mtcam_frame_free). On failure *out is left empty (data NULL). */
+ * with mtcam_frame_free). On failure *out is left empty (data NULL). Only regular files are
+ * read: a FIFO, device or folder is refused before anything could block on it. */
 int capture_image_load(const char *path, mtcam_frame *out);
 
 /* The same from memory; `name` is used in error messages. */
 int capture_image_load_memory(const void *data, size_t size, const char *name,
                               mtcam_frame *out);
+
+/* After a successful decode in this thread: a one-line message naming the image when the
+ * decoder stepped over a problem that lost no picture data ("x.jpg: decoded despite: ..."),
+ * "" when the image was clean. Every decode resets it. */
+const char *capture_image_warning(void);
 
 /* ---- JPEG frames of a video stream (MJPEG from V4L2 or AVI) ---------------------------- */
 

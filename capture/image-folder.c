@@ -1,6 +1,9 @@
 /* image-folder.c - still images as a stream: one image repeated (a still camera), or a folder
  * of images shown one after another in natural name order ("img2" before "img10"). Files that
- * are not images are skipped with a counted warning; a folder with no image is an error. */
+ * are not images are skipped with a counted warning; a folder with no image is an error.
+ * An image that does not decode is reported once and left out of later loops; when a whole
+ * pass decodes nothing, the source fails (it would otherwise spin through the folder forever
+ * without a frame). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -14,12 +17,13 @@
 
 typedef struct image_source {
     capture_source base;
-    char **paths;          /* folder: the image files, sorted */
+    char **paths;          /* folder: the image files, sorted; NULL once one failed to decode */
     size_t n_paths, next;
     int single;            /* one image, decoded once at open */
     mtcam_frame frame;
     capture_playback play;
     uint64_t good_this_pass;
+    unsigned pass;         /* folder: loops done (warnings of decoded images: first pass) */
 } image_source;
 
 /* Natural order: runs of digits compare by value, the rest byte by byte. */
@@ -133,20 +137,35 @@ static int next_image(capture_source *src)
             return mtcam_set_error(MTCNN_EEOF, "%s: end of stream (one image)", s->base.spec);
         return 0;
     }
+    while (s->next < s->n_paths && !s->paths[s->next])
+        s->next++; /* failed before: reported then */
     if (s->next >= s->n_paths) {
+        /* Not MTCNN_EFORMAT, which readers skip: a folder with nothing to show is the end. */
+        if (s->good_this_pass == 0)
+            return mtcam_set_error(MTCNN_ENOTFOUND,
+                                   "%s: none of the %zu images in the folder could be decoded",
+                                   s->base.spec, s->n_paths);
         if (!s->base.opt.loop)
             return mtcam_set_error(MTCNN_EEOF, "%s: end of the folder", s->base.spec);
-        if (s->good_this_pass == 0)
-            return mtcam_set_error(MTCNN_EFORMAT, "%s: none of the %zu images could be read",
-                                   s->base.spec, s->n_paths);
         s->next = 0;
         s->good_this_pass = 0;
+        s->pass++;
+        while (!s->paths[s->next])
+            s->next++; /* one at least decoded in the last pass */
     }
-    const char *path = s->paths[s->next++];
+    size_t i = s->next++;
     mtcam_frame_free(&s->frame);
-    int rc = capture_image_load(path, &s->frame);
-    if (rc)
-        return rc == MTCNN_ENOMEM ? rc : MTCNN_EFORMAT;
+    int rc = capture_image_load(s->paths[i], &s->frame);
+    if (rc == MTCNN_ENOMEM)
+        return rc;
+    if (rc) {
+        /* Reported once (the caller warns with this message), then left out. */
+        free(s->paths[i]);
+        s->paths[i] = NULL;
+        return MTCNN_EFORMAT;
+    }
+    if (*capture_image_warning() && s->pass == 0) /* once each */
+        capture__warn(&s->base, "%s", capture_image_warning());
     s->good_this_pass++;
     return 0;
 }
@@ -180,6 +199,8 @@ int capture__open_image(const char *spec, const capture_options *opt, capture_so
         capture_close(&s->base);
         return rc;
     }
+    if (*capture_image_warning())
+        capture__warn(&s->base, "%s", capture_image_warning());
     double fps = opt->fps > 0 ? opt->fps : 25;
     capture__pacer_init(&s->play.pacer, fps, opt->as_fast_as_possible);
     char rate[32] = "as fast as possible";

@@ -1,5 +1,8 @@
 /* image-jpeg.c - JPEG -> RGB24 with libjpeg(-turbo), errors and corrupt-data warnings caught
- * with setjmp so bad data comes back as an error code instead of exit() or a grey picture. */
+ * with setjmp so bad data comes back as an error code instead of exit() or a grey picture.
+ * Two warnings lose no picture data and are recovered, as ImageMagick and ffmpeg do: a missing
+ * end marker (the data ends after the last scan is complete) and extraneous bytes before a
+ * marker. The decode then succeeds and capture_image_warning() says what was stepped over. */
 #include <setjmp.h>
 #include <stdio.h> /* jpeglib.h needs FILE and size_t first */
 #include <stdlib.h>
@@ -16,7 +19,20 @@ typedef struct jpeg_fail {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
+    int saw_eof;       /* the data ran out (JWRN_JPEG_EOF): complete only if nothing was missing */
+    int recovered;     /* warnings stepped over in this decode */
+    char first[JMSG_LENGTH_MAX]; /* the first of them */
 } jpeg_fail;
+
+/* What the last successful decode of this thread stepped over ("" when it was clean). */
+static _Thread_local char last_warning[512];
+
+const char *capture_image_warning(void) { return last_warning; }
+
+void capture__image_set_warning(const char *msg)
+{
+    snprintf(last_warning, sizeof last_warning, "%s", msg ? msg : "");
+}
 
 struct capture_image_jpeg_decoder {
     struct jpeg_decompress_struct cinfo;
@@ -34,11 +50,38 @@ static void on_error(j_common_ptr cinfo)
 
 /* Level < 0 is a warning: libjpeg carries on past corrupt data (filling grey or skipping
  * bytes), which would hand the detector a damaged picture without anyone knowing. Treat it as
- * an error. Levels >= 0 are trace messages: ignore them (library code never prints). */
+ * an error, except the two that lose nothing: the end of the data, which libjpeg-turbo's
+ * memory source reports when it has to make up the end marker (if data was missing as well,
+ * JWRN_HIT_MARKER follows and fails the decode; a progressive file is checked for missing
+ * scans at the end), and bytes skipped between segments. Levels >= 0 are trace messages:
+ * ignore them (library code never prints). */
 static void on_message(j_common_ptr cinfo, int level)
 {
-    if (level < 0)
+    if (level >= 0)
+        return;
+    jpeg_fail *fail = (jpeg_fail *)cinfo->err;
+    int code = fail->pub.msg_code;
+    if (code == JWRN_JPEG_EOF)
+        fail->saw_eof = 1;
+    if (code != JWRN_JPEG_EOF && code != JWRN_EXTRANEOUS_DATA)
         on_error(cinfo);
+    if (fail->recovered++ == 0)
+        fail->pub.format_message(cinfo, fail->first);
+}
+
+/* A progressive file that ended early may have lost its last scans without any data segment
+ * being cut: complete means every coefficient of every component was refined down to bit 0. */
+static int progressive_complete(j_decompress_ptr cinfo)
+{
+    if (!cinfo->progressive_mode)
+        return 1;
+    if (!cinfo->coef_bits)
+        return 0;
+    for (int c = 0; c < cinfo->num_components; c++)
+        for (int k = 0; k < DCTSIZE2; k++)
+            if (cinfo->coef_bits[c][k] != 0)
+                return 0;
+    return 1;
 }
 
 int capture_image_jpeg_decoder_create(capture_image_jpeg_decoder **out)
@@ -104,10 +147,14 @@ int capture_image_jpeg_decode(capture_image_jpeg_decoder *dec, const void *data,
         return mtcam_set_error(MTCNN_EFORMAT, "%s: JPEG data too large (%zu bytes)", name, size);
 
     struct jpeg_decompress_struct *cinfo = &dec->cinfo;
+    last_warning[0] = '\0';
+    dec->fail.saw_eof = 0;
+    dec->fail.recovered = 0;
+    dec->fail.first[0] = '\0';
     /* The error path below reads nothing that changes after setjmp, so no volatiles. */
     if (setjmp(dec->fail.jump)) {
         jpeg_abort_decompress(cinfo); /* back to a reusable state for the next frame */
-        if (dec->fail.pub.msg_code == JWRN_JPEG_EOF)
+        if (dec->fail.saw_eof && dec->fail.pub.msg_code != JERR_OUT_OF_MEMORY)
             return mtcam_set_error(MTCNN_EFORMAT, "%s: truncated JPEG data", name);
         return mtcam_set_error(fail_code(&dec->fail), "%s: bad JPEG data: %s", name,
                                dec->fail.message);
@@ -124,7 +171,12 @@ int capture_image_jpeg_decode(capture_image_jpeg_decoder *dec, const void *data,
     }
     int cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
     cinfo->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
-    jpeg_start_decompress(cinfo);
+    jpeg_start_decompress(cinfo); /* a progressive file is read whole here */
+    if (dec->fail.saw_eof && !progressive_complete(cinfo)) {
+        jpeg_abort_decompress(cinfo);
+        return mtcam_set_error(MTCNN_EFORMAT, "%s: truncated JPEG data (progressive scans missing)",
+                               name);
+    }
     int width = (int)cinfo->output_width, height = (int)cinfo->output_height;
     rc = capture__image_prepare_frame(frame, width, height, name);
     if (rc) {
@@ -150,6 +202,18 @@ int capture_image_jpeg_decode(capture_image_jpeg_decoder *dec, const void *data,
             cmyk_to_rgb(dec->cmyk_row, dst, width, cinfo->saw_Adobe_marker);
     }
     jpeg_finish_decompress(cinfo);
+    if (dec->fail.recovered) {
+        char more[48] = "";
+        if (dec->fail.recovered > 1)
+            snprintf(more, sizeof more, " (and %d more)", dec->fail.recovered - 1);
+        if (dec->fail.saw_eof && dec->fail.recovered == 1)
+            snprintf(last_warning, sizeof last_warning,
+                     "%s: the JPEG end marker is missing; decoded (no picture data is lost)",
+                     name);
+        else
+            snprintf(last_warning, sizeof last_warning, "%s: decoded despite: %s%s", name,
+                     dec->fail.first, more);
+    }
     return 0;
 }
 

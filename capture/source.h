@@ -25,7 +25,7 @@ struct capture_source {
     capture_options opt;
     char description[256];
     int warnings;            /* problems stepped over (skipped files, corrupt frames) */
-    char last_warning[256];
+    char last_warning[600];
 };
 
 /* Allocates `size` zeroed bytes (a backend struct starting with capture_source) and sets up

@@ -49,6 +49,7 @@ typedef struct v4l2_source {
     mtcam_frame converted;    /* own pixels when the format is not RGB24 */
     capture_image_jpeg_decoder *dec;
     uint64_t seq;
+    int jpeg_warned;          /* a frame recovered with a JPEG warning was reported (once) */
 } v4l2_source;
 
 /* ---- ioctl with EINTR retry ------------------------------------------------------------ */
@@ -355,6 +356,10 @@ static int to_frame(v4l2_source *s, const struct v4l2_buffer *buf)
         rc = capture_image_jpeg_decode(s->dec, data, used, name, &s->converted);
         if (rc)
             return rc == MTCNN_ENOMEM ? rc : MTCNN_EFORMAT;
+        if (*capture_image_warning() && !s->jpeg_warned) {
+            s->jpeg_warned = 1; /* a camera that does it does it to every frame: say it once */
+            capture__warn(&s->base, "%s (said once for the camera)", capture_image_warning());
+        }
     } else {
         uint32_t bpp = s->pixfmt == V4L2_PIX_FMT_YUYV ? 2 : 3;
         if (used < (size_t)s->bytesperline * (size_t)(s->height - 1) + bpp * (size_t)s->width)

@@ -255,6 +255,7 @@ static void sb_number(strbuf *b, double v, int decimals)
 typedef struct image_result {
     char *line;  /* the JSON line, or NULL */
     char *error; /* a one-line error, or NULL */
+    char *warning; /* what the decoder stepped over (a JPEG without its end marker), or NULL */
     int done;
 } image_result;
 
@@ -310,6 +311,8 @@ static void process_image(const detect_args *a, mtcnn_detector *det, const char 
         r->error = message_copy("%s", mtcam_last_error());
         return;
     }
+    if (*capture_image_warning())
+        r->warning = message_copy("%s", capture_image_warning());
     mtcnn_image img = {frame.data, frame.width, frame.height, frame.stride, MTCNN_PIXEL_RGB24};
     const mtcnn_face *faces;
     int count;
@@ -454,8 +457,10 @@ static int print_result(work *w, int i)
     while (!w->results[i].done)
         pthread_cond_wait(&w->ready, &w->lock);
     image_result r = w->results[i];
-    w->results[i].line = w->results[i].error = NULL;
+    w->results[i].line = w->results[i].error = w->results[i].warning = NULL;
     pthread_mutex_unlock(&w->lock);
+    if (r.warning)
+        fprintf(stderr, PROG ": warning: %s\n", r.warning);
     if (r.line) {
         fputs(r.line, stdout);
         fputc('\n', stdout);
@@ -468,6 +473,7 @@ static int print_result(work *w, int i)
         fprintf(stderr, PROG ": %s: out of memory\n", w->args->images[i]);
     free(r.line);
     free(r.error);
+    free(r.warning);
     return failed;
 }
 
@@ -562,6 +568,7 @@ done:
         for (int i = 0; i < a->n_images; i++) {
             free(w.results[i].line);
             free(w.results[i].error);
+            free(w.results[i].warning);
         }
     free(w.results);
     free(workers);

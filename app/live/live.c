@@ -306,11 +306,20 @@ static int compose(live *L, char lines[][LIVE_HUD_LINE], int *n_lines)
     return 0;
 }
 
+/* Problems the source steps over (a file of a folder that does not decode, a corrupt frame):
+ * one line each on stderr, from whichever thread met them. */
+static void print_capture_warning(void *user, const char *message)
+{
+    (void)user;
+    fprintf(stderr, "mtcam: warning: %s\n", message);
+}
+
 static int open_source(live *L)
 {
     const live_config *cfg = L->cfg;
     capture_options co;
     capture_options_default(&co);
+    co.on_warning = print_capture_warning;
     co.width = cfg->width;
     co.height = cfg->height;
     co.fps = cfg->fps;
@@ -477,6 +486,10 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
                 if (rc != MTCNN_EEOF) {
                     fprintf(stderr, "mtcam: %s\n", mtcam_last_error());
                     L->status = 1;
+                } else if (!L->have_frame) {
+                    fprintf(stderr, "mtcam: %s: ended before its first frame\n",
+                            cfg->source ? cfg->source : "source");
+                    L->status = 1;
                 }
                 ended = 1;
                 if (!L->window)
@@ -573,6 +586,12 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
         }
         if (new_frame && cfg->frames > 0 && ++shown_frames >= cfg->frames)
             break;
+    }
+    if (cfg->record && !record_tried && ended) {
+        /* The source ended before any frame (the reason is printed above): nothing was
+         * recorded. */
+        fprintf(stderr, "mtcam: no recording made: %s: no frame to record\n", cfg->record);
+        L->status = 1;
     }
     if (cfg->json) {
         /* Print the detection still running on the last frame, so short runs report. */

@@ -259,15 +259,32 @@ static int y4m_bad_headers(void)
         CHECK(tu_write_file(path, cases[i].text, strlen(cases[i].text)) == 0);
         rc = expect_open_error(path, cases[i].code, cases[i].msg);
     }
-    /* a valid header with no frames opens, then ends at once (also when looping) */
+    /* a valid header with no frames opens, then fails at once (also when looping): a file
+     * without a single frame is an error, not a short video that played (issue 18) */
     const char *empty = "YUV4MPEG2 W4 H4 F25:1 C444\n";
     CHECK(tu_write_file(path, empty, strlen(empty)) == 0);
     capture_source *src;
     capture_options o = opts(1, 1);
     CHECK(capture_open(path, &o, &src) == 0);
     const mtcam_frame *f;
-    CHECK_INT_EQ(capture_read(src, &f, 100), MTCNN_EEOF);
+    CHECK_INT_EQ(capture_read(src, &f, 100), MTCNN_ENOTFOUND);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "no frame in the file");
     capture_close(src);
+    /* a valid header whose first frame is cut short: the cut frame is skipped with a
+     * warning, then the source fails naming it, looping or not */
+    const char *cut = "YUV4MPEG2 W4 H4 F25:1 C444\nFRAME\nabcdefgh";
+    CHECK(tu_write_file(path, cut, strlen(cut)) == 0);
+    for (int loop = 0; loop <= 1; loop++) {
+        o.loop = loop;
+        CHECK(capture_open(path, &o, &src) == 0);
+        CHECK_INT_EQ(capture_read(src, &f, 100), MTCNN_EFORMAT);
+        CHECK_INT_EQ(capture_read(src, &f, 100), MTCNN_ENOTFOUND);
+        CHECK_STR_CONTAINS(mtcam_last_error(), "no usable frame");
+        CHECK_STR_CONTAINS(mtcam_last_error(), "frame 0 truncated (8 of 48 bytes)");
+        CHECK_INT_EQ(capture_warning_count(src, NULL), 1);
+        capture_close(src);
+    }
+    o.loop = 1;
     /* a damaged frame header: the frames before it play, then the file ends */
     char buf[200];
     int n = snprintf(buf, sizeof buf, "YUV4MPEG2 W2 H2 F25:1 Cmono\nFRAME\nabcdFRAMX\n1234");
@@ -622,7 +639,7 @@ static int folder_sorted_skips_non_images(void)
     return rc;
 }
 
-/* A file that looks like an image but is damaged is skipped with a warning. */
+/* A file that looks like an image but is damaged is skipped with a warning, once. */
 static int folder_corrupt_image(void)
 {
     char dir[64], p[160];
@@ -643,17 +660,27 @@ static int folder_corrupt_image(void)
     CHECK_INT_EQ(f->width, 4);
     CHECK_INT_EQ(f->seq, 1);
     CHECK_INT_EQ(capture_warning_count(src, NULL), 1);
-    CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_EFORMAT); /* and again each pass */
-    CHECK_INT_EQ(capture_warning_count(src, NULL), 2);
+    /* reported once: later passes leave it out without a word (issue 18) */
+    for (uint64_t k = 2; k < 5; k++) {
+        CHECK_INT_EQ(capture_read(src, &f, 1000), 0);
+        CHECK_INT_EQ(f->seq, k);
+    }
+    CHECK_INT_EQ(capture_warning_count(src, NULL), 1);
     capture_close(src);
-    /* a folder whose only image is damaged ends instead of spinning */
+    /* a folder whose only image is damaged fails after one pass, with an error that is not
+     * MTCNN_EFORMAT (which readers skip, and the capture thread spun on forever) */
     snprintf(p, sizeof p, "%s/a.ppm", dir);
     CHECK(unlink(p) == 0);
-    CHECK(capture_open(dir, &o, &src) == 0);
-    CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_EFORMAT);
-    CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_EFORMAT);
-    CHECK_STR_CONTAINS(mtcam_last_error(), "none of the 1 images could be read");
-    capture_close(src);
+    for (int loop = 0; loop <= 1; loop++) {
+        o.loop = loop;
+        CHECK(capture_open(dir, &o, &src) == 0);
+        CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_EFORMAT);
+        CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_ENOTFOUND);
+        CHECK_STR_CONTAINS(mtcam_last_error(), "none of the 1 images in the folder could be decoded");
+        CHECK_STR_CONTAINS(mtcam_last_error(), dir);
+        CHECK_INT_EQ(capture_warning_count(src, NULL), 1);
+        capture_close(src);
+    }
     tu_rmtree(dir);
     return 0;
 }

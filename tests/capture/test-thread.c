@@ -3,6 +3,7 @@
  * final errors, prompt stop. Run under TSan too (label tsan). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,71 @@ static int file_failure_is_final(void)
     return 0;
 }
 
+/* Warnings of the source, as the app prints them: collected from the capture thread. */
+typedef struct warning_log {
+    pthread_mutex_t lock;
+    int n;
+    char text[8][600];
+} warning_log;
+
+static void log_warning(void *user, const char *message)
+{
+    warning_log *log = user;
+    pthread_mutex_lock(&log->lock);
+    if (log->n < 8)
+        snprintf(log->text[log->n], sizeof log->text[0], "%s", message);
+    log->n++;
+    pthread_mutex_unlock(&log->lock);
+}
+
+/* Issue 18: a looping folder in which nothing decodes (a JPEG cut at 2,000 bytes, a text
+ * file named .jpg) made the thread spin through it forever. Now each file is reported once
+ * and the thread ends with an error naming the folder after one pass. */
+static int undecodable_folder_fails(void)
+{
+    char dir[64], path[128];
+    CHECK(tu_mkdtemp(dir, sizeof dir) == 0);
+    size_t size;
+    uint8_t *jpeg = check_read_file(MTCAM_SOURCE_ASSETS_DIR "/demo/eileen-collins.jpg", &size);
+    CHECK(jpeg && size > 2000);
+    snprintf(path, sizeof path, "%s/cut.jpg", dir);
+    CHECK(tu_write_file(path, jpeg, 2000) == 0);
+    free(jpeg);
+    snprintf(path, sizeof path, "%s/text.jpg", dir);
+    CHECK(tu_write_file(path, "not an image\n", 13) == 0);
+    warning_log log = {.n = 0};
+    pthread_mutex_init(&log.lock, NULL);
+    capture_options o;
+    capture_options_default(&o); /* looping, as the app opens it */
+    o.as_fast_as_possible = 1;
+    o.on_warning = log_warning;
+    o.warning_user = &log;
+    capture_source *src;
+    CHECK(capture_open(dir, &o, &src) == 0);
+    capture_thread *th;
+    CHECK(capture_thread_start(src, NULL, &th) == 0);
+    mtcam_frame f = {0};
+    /* Ends within one pass; the long timeout is only a guard against the old spin. */
+    int rc = capture_thread_wait(th, &f, NULL, 20000);
+    CHECK_INT_EQ(rc, MTCNN_ENOTFOUND);
+    CHECK_STR_CONTAINS(mtcam_last_error(), dir);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "none of the 1 images in the folder could be decoded");
+    capture_thread_stats st;
+    capture_thread_get_stats(th, &st);
+    CHECK_INT_EQ(st.state, CAPTURE_THREAD_FAILED);
+    CHECK_INT_EQ(st.captured, 0);
+    capture_thread_stop(th);
+    pthread_mutex_lock(&log.lock);
+    CHECK_INT_EQ(log.n, 2); /* once each */
+    CHECK_STR_CONTAINS(log.text[0], "text.jpg: skipped, not a JPEG, PNG or PPM image");
+    CHECK_STR_CONTAINS(log.text[1], "cut.jpg: truncated JPEG data");
+    pthread_mutex_unlock(&log.lock);
+    pthread_mutex_destroy(&log.lock);
+    mtcam_frame_free(&f);
+    tu_rmtree(dir);
+    return 0;
+}
+
 /* Corrupt frames are skipped and counted; the stream goes on. */
 static int corrupt_frames_counted(void)
 {
@@ -403,6 +469,7 @@ int main(int argc, char **argv)
         {"stall_then_gone", stall_then_gone},
         {"file_failure_is_final", file_failure_is_final},
         {"corrupt_frames_counted", corrupt_frames_counted},
+        {"undecodable_folder_fails", undecodable_folder_fails},
         {"start_stop", start_stop},
         {NULL, NULL},
     };

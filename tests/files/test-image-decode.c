@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jpeglib.h>
@@ -274,6 +275,112 @@ static int jpeg_progressive_truncated(void)
     int fails = expect_failure(jpg, n - 100, "prog.jpg", MTCNN_EFORMAT, "truncated JPEG data");
     free(jpg);
     return fails;
+}
+
+/* The same pixels, row by row. */
+static int same_pixels(const mtcam_frame *a, const mtcam_frame *b)
+{
+    CHECK_INT_EQ(a->width, b->width);
+    CHECK_INT_EQ(a->height, b->height);
+    for (int y = 0; y < a->height; y++)
+        CHECK_MSG(memcmp(a->data + (ptrdiff_t)y * a->stride, b->data + (ptrdiff_t)y * b->stride,
+                         (size_t)a->width * 3) == 0,
+                  "row %d differs", y);
+    return 0;
+}
+
+/* Decodes `data` and expects success, the pixels of `whole`, and one warning naming `name`
+ * and saying `needle`. */
+static int expect_recovered(const void *data, size_t size, const char *name,
+                            const mtcam_frame *whole, const char *needle)
+{
+    mtcam_frame f;
+    int rc = capture_image_load_memory(data, size, name, &f);
+    CHECK_MSG(rc == 0, "%s: rc %d (%s)", name, rc, mtcam_last_error());
+    int fails = same_pixels(&f, whole);
+    mtcam_frame_free(&f);
+    CHECK(!fails);
+    const char *w = capture_image_warning();
+    CHECK_STR_CONTAINS(w, name);
+    CHECK_STR_CONTAINS(w, needle);
+    CHECK(strchr(w, '\n') == NULL);
+    return 0;
+}
+
+/* Issue 18: what libjpeg only warns about, and where no picture data is lost, decodes (as
+ * ImageMagick and ffmpeg do) with one warning: a file without its end marker, and stray
+ * bytes before a marker. Data really missing stays an error: a progressive file cut between
+ * two scans (every segment whole, but the picture unrefined) and a file cut in its scan. */
+static int jpeg_recoverable_warnings(void)
+{
+    static const char *const files[] = {"baseline.jpg", "progressive.jpg"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n;
+        uint8_t *jpg = check_read_file(fixture(files[k]), &n);
+        CHECK(jpg);
+        CHECK(jpg[n - 2] == 0xFF && jpg[n - 1] == 0xD9);
+        mtcam_frame whole;
+        CHECK_INT_EQ(capture_image_load_memory(jpg, n, files[k], &whole), 0);
+        CHECK_MSG(capture_image_warning()[0] == 0, "warning '%s'", capture_image_warning()); /* a clean file: no warning */
+        int fails = expect_recovered(jpg, n - 2, "no-eoi.jpg", &whole, "end marker is missing");
+        /* Two stray bytes before the first scan's SOS marker. */
+        size_t sos = find_marker(jpg, n, 0xDA);
+        uint8_t *stray = malloc(n + 2);
+        CHECK(sos > 0 && stray);
+        memcpy(stray, jpg, sos);
+        stray[sos] = 0x12;
+        stray[sos + 1] = 0x34;
+        memcpy(stray + sos + 2, jpg + sos, n - sos);
+        fails = fails || expect_recovered(stray, n + 2, "stray.jpg", &whole,
+                                          "2 extraneous bytes before marker 0xda");
+        free(stray);
+        /* After a failed decode the warning of an earlier one is gone. */
+        fails = fails || expect_failure(jpg, n / 2 + 40, "cut.jpg", MTCNN_EFORMAT,
+                                        "truncated JPEG data");
+        CHECK_MSG(capture_image_warning()[0] == 0, "warning '%s'", capture_image_warning());
+        if (k == 1) {
+            /* Cut just before its second scan: segments whole, scans missing. */
+            size_t second = find_marker(jpg + sos + 2, n - sos - 2, 0xDA) + sos + 2;
+            CHECK(second > sos + 2);
+            fails = fails || expect_failure(jpg, second, "scans.jpg", MTCNN_EFORMAT,
+                                            "progressive scans missing");
+        }
+        mtcam_frame_free(&whole);
+        free(jpg);
+        CHECK(!fails);
+    }
+    /* A real photo cut at 2,000 bytes (issue 18's folder): most of its scan is missing. */
+    size_t n;
+    uint8_t *photo = check_read_file(MTCAM_ASSETS_DIR "/demo/eileen-collins.jpg", &n);
+    CHECK(photo && n > 2000);
+    int fails = expect_failure(photo, 2000, "cut2000.jpg", MTCNN_EFORMAT, "truncated JPEG data");
+    free(photo);
+    return fails;
+}
+
+/* Issue 18: a FIFO with no writer hung the reader in open(); it is refused before that.
+ * alarm() is only a guard that turns the old hang into a failure. */
+static int fifo_refused(void)
+{
+    char dir[] = "/tmp/mtcam-fifo-XXXXXX";
+    CHECK(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/f.jpg", dir);
+    CHECK(mkfifo(path, 0600) == 0);
+    alarm(20);
+    mtcam_frame f;
+    int rc = capture_image_load(path, &f);
+    alarm(0);
+    unlink(path);
+    rmdir(dir);
+    CHECK_INT_EQ(rc, MTCNN_EINVAL);
+    CHECK(f.data == NULL);
+    CHECK_STR_CONTAINS(mtcam_last_error(), path);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "not a regular file (a FIFO)");
+    /* a character device too (it would read forever, or block) */
+    CHECK_INT_EQ(capture_image_load("/dev/zero", &f), MTCNN_EINVAL);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "/dev/zero: not a regular file (a character device)");
+    return 0;
 }
 
 /* Garbage in the entropy-coded data: an error (libjpeg's warning turned into one). */
@@ -577,6 +684,8 @@ int main(int argc, char **argv)
         {"jpeg_truncated", jpeg_truncated},
         {"jpeg_progressive_truncated", jpeg_progressive_truncated},
         {"jpeg_corrupt", jpeg_corrupt},
+        {"jpeg_recoverable_warnings", jpeg_recoverable_warnings},
+        {"fifo_refused", fifo_refused},
         {"jpeg_too_large", jpeg_too_large},
         {"png_truncated", png_truncated},
         {"png_bad_crc", png_bad_crc},
