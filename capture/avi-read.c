@@ -440,6 +440,7 @@ int capture__open_avi(const char *spec, const capture_options *opt, capture_sour
     if ((rc = capture_image_jpeg_decoder_create(&s->dec)))
         goto fail;
     double rate = fps > 0 ? fps : 25;
+    s->base.rate = rate;
     capture__pacer_init(&s->play.pacer, rate, opt->as_fast_as_possible);
     snprintf(s->base.description, sizeof s->base.description,
              "%s: MJPEG AVI %dx%d %.4g fps%s, %zu frames%s%s", spec, s->width, s->height, rate,

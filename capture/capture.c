@@ -180,6 +180,8 @@ const char *capture_describe(const capture_source *src)
     return src ? src->description : "(no source)";
 }
 
+double capture_rate(const capture_source *src) { return src ? src->rate : 0; }
+
 const char *capture_kind(const capture_source *src)
 {
     return src ? src->ops->name : "";

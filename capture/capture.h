@@ -47,6 +47,13 @@ int capture_read(capture_source *src, const mtcam_frame **frame, int timeout_ms)
 const char *capture_describe(const capture_source *src);
 void capture_close(capture_source *src);
 
+/* The rate the source delivers frames at, in frames a second: a Y4M's or AVI's own (25 when
+ * the file gives none), a camera's granted frame interval (0 when the driver does not say:
+ * then only measuring tells), a folder's images a second, the demo's and a repeated image's
+ * opt.fps. A recording of the source is stamped with it (a camera's with the rate measured
+ * from its frames' timestamps). */
+double capture_rate(const capture_source *src);
+
 /* The kind of source: "v4l2", "y4m", "avi", "image", "folder" or "demo". */
 const char *capture_kind(const capture_source *src);
 

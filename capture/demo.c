@@ -275,6 +275,7 @@ int capture__open_demo(const char *spec, const capture_options *opt, capture_sou
         goto fail;
     }
     s->fps = opt->fps > 0 ? opt->fps : 25;
+    s->base.rate = s->fps;
     capture__pacer_init(&s->pacer, s->fps, opt->as_fast_as_possible);
     snprintf(s->base.description, sizeof s->base.description,
              "demo: %d photos from %.160s, %dx%d %.4g fps%s", s->n_photos, s->dir, w, h, s->fps,

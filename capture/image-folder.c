@@ -202,6 +202,7 @@ int capture__open_image(const char *spec, const capture_options *opt, capture_so
     if (*capture_image_warning())
         capture__warn(&s->base, "%s", capture_image_warning());
     double fps = opt->fps > 0 ? opt->fps : 25;
+    s->base.rate = fps;
     capture__pacer_init(&s->play.pacer, fps, opt->as_fast_as_possible);
     char rate[32] = "as fast as possible";
     if (!opt->as_fast_as_possible)
@@ -227,6 +228,7 @@ int capture__open_folder(const char *spec, const capture_options *opt, capture_s
         return rc;
     }
     double fps = opt->fps > 0 ? opt->fps : 1;
+    s->base.rate = fps;
     capture__pacer_init(&s->play.pacer, fps, opt->as_fast_as_possible);
     char rate[32] = "as fast as possible";
     if (!opt->as_fast_as_possible)

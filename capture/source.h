@@ -24,6 +24,7 @@ struct capture_source {
     char *spec;
     capture_options opt;
     char description[256];
+    double rate;             /* frames a second it delivers (capture_rate); set at open */
     int warnings;            /* problems stepped over (skipped files, corrupt frames) */
     char last_warning[600];
 };

@@ -458,6 +458,7 @@ int capture__open_v4l2(const char *spec, const capture_options *opt, capture_sou
     if ((rc = query_caps(s)) || (rc = set_format(s, want_w, want_h)))
         goto fail;
     set_rate(s, want_fps);
+    s->base.rate = s->fps;
     if ((rc = start_streaming(s)))
         goto fail;
     char fb[5], rate[32] = "rate unknown";

@@ -208,6 +208,7 @@ int capture__open_y4m(const char *spec, const capture_options *opt, capture_sour
     if (rc)
         goto fail;
     double rate = fps > 0 ? fps : 25;
+    s->base.rate = rate;
     capture__pacer_init(&s->play.pacer, rate, opt->as_fast_as_possible);
     snprintf(s->base.description, sizeof s->base.description, "%s: Y4M %dx%d C%s %.4g fps%s%s%s",
              spec, s->width, s->height, cs, rate, fps > 0 ? "" : " (no rate in file)",

@@ -28,10 +28,13 @@
 enum {
     OFF_RIFF_SIZE = 4,
     OFF_AVIH = 32,
+    OFF_AVIH_USEC = OFF_AVIH + 0,
     OFF_AVIH_FLAGS = OFF_AVIH + 12,
     OFF_AVIH_TOTAL_FRAMES = OFF_AVIH + 16,
     OFF_AVIH_BUFFER = OFF_AVIH + 28,
     OFF_STRH = 108,
+    OFF_STRH_SCALE = OFF_STRH + 20,
+    OFF_STRH_RATE = OFF_STRH + 24,
     OFF_STRH_LENGTH = OFF_STRH + 32,
     OFF_STRH_BUFFER = OFF_STRH + 36,
     OFF_MOVI_SIZE = 216,
@@ -177,11 +180,18 @@ static void fill_header(const avi_writer *w, uint8_t *h)
     put4cc(h + 220, "movi");
 }
 
-/* Rewrites the sizes and counts that grow with every frame. `end` is the file size. */
+/* Rewrites the sizes and counts that grow with every frame, and the rate (which may have been
+ * measured since the header was written). `end` is the file size. */
 static int patch_header(avi_writer *w, int64_t movi_end, int64_t end, int has_index)
 {
     int rc = 0;
     uint32_t n = (uint32_t)w->n_index;
+    if (!rc)
+        rc = pwrite32(w->fd, OFF_AVIH_USEC, (uint32_t)lround(1e6 * w->scale / w->rate));
+    if (!rc)
+        rc = pwrite32(w->fd, OFF_STRH_SCALE, w->scale);
+    if (!rc)
+        rc = pwrite32(w->fd, OFF_STRH_RATE, w->rate);
     if (!rc)
         rc = pwrite32(w->fd, OFF_RIFF_SIZE, (uint32_t)(end - 8));
     if (!rc)
@@ -311,6 +321,26 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
     return a;
 }
 
+/* The rate as a fraction rate/scale in thousandths, reduced (25 fps -> 25/1). */
+static void set_rate(avi_writer *w, double fps)
+{
+    uint32_t rate = (uint32_t)lround(fps * 1000.0), scale = 1000;
+    if (rate == 0)
+        rate = 1;
+    uint32_t g = gcd32(rate, scale);
+    w->rate = rate / g;
+    w->scale = scale / g;
+}
+
+int avi_writer_set_fps(avi_writer *w, double fps)
+{
+    if (!w || !(fps > 0 && fps < 10000))
+        return mtcam_set_error(MTCNN_EINVAL, "%s: bad AVI frame rate %g",
+                               w ? w->path : "(null)", fps);
+    set_rate(w, fps);
+    return 0;
+}
+
 int avi_writer_open(const char *path, const avi_writer_options *opt, avi_writer **out)
 {
     *out = NULL;
@@ -325,13 +355,7 @@ int avi_writer_open(const char *path, const avi_writer_options *opt, avi_writer 
     if (w->opt.max_part_bytes <= 0 || w->opt.max_part_bytes > AVI_WRITER_DEFAULT_PART_BYTES)
         w->opt.max_part_bytes = AVI_WRITER_DEFAULT_PART_BYTES;
     w->fd = -1;
-    /* The rate as a fraction rate/scale in thousandths, reduced (25 fps -> 25/1). */
-    uint32_t rate = (uint32_t)lround(opt->fps * 1000.0), scale = 1000;
-    if (rate == 0)
-        rate = 1;
-    uint32_t g = gcd32(rate, scale);
-    w->rate = rate / g;
-    w->scale = scale / g;
+    set_rate(w, opt->fps);
     w->path = strdup(path);
     if (!w->path) {
         free(w);

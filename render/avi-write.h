@@ -25,6 +25,10 @@ int avi_writer_open(const char *path, const avi_writer_options *opt, avi_writer 
 /* Appends one JPEG image as the next frame. After a failure the writer has already finalised
  * the file(s) with the frames written so far; it returns the same error on every later call. */
 int avi_writer_add_jpeg(avi_writer *w, const void *jpeg, size_t size);
+/* Changes the frame rate the headers say (> 0): the open part's header gets it at its next
+ * refresh (every 16 frames) and when it is finished, later parts from the start. For a rate
+ * known only once frames have come (a camera's, measured from their timestamps). */
+int avi_writer_set_fps(avi_writer *w, double fps);
 /* Writes the index, fixes the header sizes, closes and frees. Returns 0, or the first error
  * the writer met (the files are finalised in both cases). Accepts NULL. */
 int avi_writer_close(avi_writer *w);

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "err.h"
 #include "image-write.h"
+#include "vcam-convert.h"
 
 enum { DEFAULT_QUEUE = 8, DEFAULT_QUALITY = 85 };
 
@@ -32,7 +33,27 @@ struct recorder {
 
     /* encoder thread only */
     render_image_jpeg_encoder *jpeg;
+    int64_t first_ts, last_ts; /* timestamps of the first and last frame written */
+
+    /* record_push's thread only */
+    vcam_scaler scaler;
 };
+
+/* Letterboxes `f` into `dst` (the recording's size): scaled to fit, black bars. */
+static int letterbox(recorder *r, const mtcam_frame *f, mtcam_frame *dst)
+{
+    int x, y, w, h;
+    vcam_fit(f->width, f->height, dst->width, dst->height, &x, &y, &w, &h);
+    for (int row = 0; row < dst->height; row++)
+        memset(dst->data + (ptrdiff_t)row * dst->stride, 0, (size_t)dst->width * 3);
+    framing_rect all = {0, 0, (float)f->width, (float)f->height};
+    int rc = vcam_scale_rgb(&r->scaler, f->data, f->stride, f->width, f->height, all,
+                            dst->data + (ptrdiff_t)y * dst->stride + (ptrdiff_t)x * 3,
+                            dst->stride, w, h);
+    dst->timestamp_ns = f->timestamp_ns;
+    dst->seq = f->seq;
+    return rc;
+}
 
 static void *encoder_main(void *arg)
 {
@@ -63,6 +84,19 @@ static void *encoder_main(void *arg)
         }
         r->status.frames_written = avi_writer_frames(r->avi);
         r->status.bytes = avi_writer_bytes(r->avi);
+        if (r->opt.measure_fps) {
+            /* The rate the frames came at, so the file plays in the time it took. */
+            int64_t ts = f->timestamp_ns;
+            if (r->status.frames_written == 1)
+                r->first_ts = ts;
+            r->last_ts = ts;
+            if (r->status.frames_written >= 2 && r->last_ts > r->first_ts) {
+                double fps = (double)(r->status.frames_written - 1) * 1e9 /
+                             (double)(r->last_ts - r->first_ts);
+                if (fps > 0.01 && fps < 1000 && avi_writer_set_fps(r->avi, fps) == 0)
+                    r->status.fps = fps;
+            }
+        }
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -76,6 +110,7 @@ static void free_recorder(recorder *r)
         free(r->slots);
     }
     render_image_jpeg_encoder_destroy(r->jpeg);
+    vcam_scaler_free(&r->scaler);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->lock);
     free(r);
@@ -112,6 +147,7 @@ int record_start(const char *path, const record_options *opt, recorder **out)
                              .exclusive = opt->exclusive};
     if ((rc = avi_writer_open(path, &ao, &r->avi)) < 0)
         goto fail;
+    r->status.fps = ao.fps;
     r->start_ns = mtcam_now_ns();
     if (pthread_create(&r->thread, NULL, encoder_main, r) != 0) {
         avi_writer_close(r->avi);
@@ -132,21 +168,26 @@ int record_push(recorder *r, const mtcam_frame *f)
     pthread_mutex_lock(&r->lock);
     int error = r->error, full = r->count == r->n_slots;
     int tail = (r->head + r->count) % r->n_slots;
-    if (!error && (full || f->width != r->opt.width || f->height != r->opt.height))
+    if (!error && full)
         r->status.frames_dropped++;
     pthread_mutex_unlock(&r->lock);
     if (error)
         return error;
-    if (full || f->width != r->opt.width || f->height != r->opt.height)
+    if (full)
         return 0;
     /* Only this thread fills slots, and the encoder does not read `tail` before count grows. */
-    if (mtcam_frame_copy(&r->slots[tail], f) < 0)
-        return 0;
+    int scaled = f->width != r->opt.width || f->height != r->opt.height;
+    int rc = scaled ? letterbox(r, f, &r->slots[tail]) : mtcam_frame_copy(&r->slots[tail], f);
     pthread_mutex_lock(&r->lock);
-    r->count++;
-    pthread_cond_signal(&r->wake);
+    if (rc < 0) {
+        r->status.frames_dropped++; /* out of memory: the frame is lost, not the recording */
+    } else {
+        r->count++;
+        r->status.frames_scaled += scaled;
+        pthread_cond_signal(&r->wake);
+    }
     pthread_mutex_unlock(&r->lock);
-    return 1;
+    return rc < 0 ? 0 : 1;
 }
 
 void record_get_status(recorder *r, record_status *st)

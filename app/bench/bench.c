@@ -21,6 +21,7 @@
 #include "model-path.h"
 #include "mtcnn.h"
 #include "resample.h"
+#include "output-check.h"
 
 #define PROG "mtcam-bench"
 
@@ -246,7 +247,7 @@ static int run_track(const bench_args *a, const mtcnn_model *model)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run_program(int argc, char **argv)
 {
     bench_args a;
     int rc = parse_args(argc, argv, &a);
@@ -397,4 +398,11 @@ done:
     mtcam_frame_free(&img);
     mtcnn_model_free(model);
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_program(argc, argv);
+    /* What went to stdout is the result: a write that failed there fails the program. */
+    return app_close_stdout(PROG) ? 1 : status;
 }

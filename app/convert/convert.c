@@ -12,6 +12,7 @@
 #include "calibrate.h"
 #include "err.h"
 #include "model.h"
+#include "output-check.h"
 
 #define PROG "mtcam-convert"
 
@@ -253,7 +254,7 @@ static long long int_arg(const char *flag, const char *v, long long max)
     return n;
 }
 
-int main(int argc, char **argv)
+static int run_program(int argc, char **argv)
 {
     int no_lnet = 0, npos = 0;
     const char *calib_data = NULL;
@@ -358,4 +359,11 @@ int main(int argc, char **argv)
     }
     printf("wrote %s\n", out_path);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_program(argc, argv);
+    /* What went to stdout is the result: a write that failed there fails the program. */
+    return app_close_stdout(PROG) ? 1 : status;
 }

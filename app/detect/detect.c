@@ -21,6 +21,7 @@
 #include "image-file.h"
 #include "image-write.h"
 #include "model-path.h"
+#include "output-check.h"
 #include "mtcnn.h"
 #include "overlay.h"
 
@@ -464,7 +465,9 @@ static int print_result(work *w, int i)
     if (r.line) {
         fputs(r.line, stdout);
         fputc('\n', stdout);
-        fflush(stdout); /* lines appear as images finish, also through a pipe */
+        /* Lines appear as images finish, also through a pipe; a failed write is said once
+         * here, and fails the run at the end. */
+        app_flush_stdout(PROG);
     }
     int failed = r.error != NULL || !r.line;
     if (r.error)
@@ -612,9 +615,7 @@ int main(int argc, char **argv)
     }
     mtcnn_model_free(model);
     free(a.images);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, PROG ": cannot write the results: %s\n", strerror(errno));
+    if (app_close_stdout(PROG))
         status = 1;
-    }
     return status;
 }

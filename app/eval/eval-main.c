@@ -15,6 +15,7 @@
 #include "eval-wider-subset.h"
 #include "model-path.h"
 #include "mtcnn.h"
+#include "output-check.h"
 
 #define PROG "mtcam-eval"
 
@@ -235,7 +236,7 @@ static void default_label(const char *path, char *buf, size_t size)
     snprintf(buf, size, "%.*s", n, base);
 }
 
-int main(int argc, char **argv)
+static int run_program(int argc, char **argv)
 {
     args a;
     int rc = parse_args(argc, argv, &a);
@@ -404,4 +405,11 @@ done:
     }
     eval_dataset_free(&ds);
     return exit_code;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_program(argc, argv);
+    /* What went to stdout is the result: a write that failed there fails the program. */
+    return app_close_stdout(PROG) ? 1 : status;
 }

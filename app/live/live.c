@@ -22,6 +22,7 @@
 #include "image-write.h"
 #include "live-hud.h"
 #include "model-path.h"
+#include "output-check.h"
 #include "record.h"
 #include "thread.h"
 
@@ -76,7 +77,8 @@ typedef struct live {
     mtcam_frame cur, shown;
     int have_frame;
     live_result result;
-    double nominal_fps;
+    double nominal_fps; /* the source's own rate (capture_rate) */
+    int camera;         /* a V4L2 source: its rate is measured for recordings */
     char snapshot_path[4096];
     char crops_prefix[4096];
     int crops_count;
@@ -112,12 +114,17 @@ static void apply_options(live *L)
     live_detect_set_tracking(L->detect, L->view.tracking);
 }
 
+/* The rate a recording starts with: a file's or the demo's own (every frame of it is
+ * recorded, whatever the detector's pace); a camera's measured rate when there is one yet,
+ * else its granted one (the recorder then measures it from the frames' timestamps). */
 static double record_fps(live *L)
 {
-    capture_thread_stats st;
-    capture_thread_get_stats(L->capture, &st);
-    if (st.fps > 1)
-        return st.fps;
+    if (L->camera) {
+        capture_thread_stats st;
+        capture_thread_get_stats(L->capture, &st);
+        if (st.fps > 1)
+            return st.fps;
+    }
     return L->nominal_fps > 0 ? L->nominal_fps : 25.0;
 }
 
@@ -136,8 +143,13 @@ static void stop_recording(live *L)
                 (long long)st.frames_written, L->record_path);
         L->status = 1;
     } else {
-        fprintf(stderr, "mtcam: recorded %lld frames (%lld dropped) to %s\n",
-                (long long)st.frames_written, (long long)st.frames_dropped, L->record_path);
+        char scaled[80] = "";
+        if (st.frames_scaled)
+            snprintf(scaled, sizeof scaled, ", %lld of another size letterboxed",
+                     (long long)st.frames_scaled);
+        fprintf(stderr, "mtcam: recorded %lld frames (%lld dropped%s) at %.4g fps to %s\n",
+                (long long)st.frames_written, (long long)st.frames_dropped, scaled, st.fps,
+                L->record_path);
     }
 }
 
@@ -155,6 +167,7 @@ static void start_recording(live *L, const char *path)
     record_options o = {.width = L->cur.width,
                         .height = L->cur.height,
                         .fps = record_fps(L),
+                        .measure_fps = L->camera,
                         .exclusive = 1};
     if (record_start(L->record_path, &o, &L->rec) < 0) {
         snprintf(L->rec_error, sizeof L->rec_error, "%s", mtcam_last_error());
@@ -244,7 +257,8 @@ static void save_crops(live *L)
     say(L, "saved %s", msg);
 }
 
-static void print_json(const live_result *r)
+/* One JSON line; -1 when stdout cannot take it (the reason is printed once). */
+static int print_json(const live_result *r)
 {
     /* mode: "scan" / "track" frames of the tracker, "detect" without it; id 0 = untracked. */
     const char *mode = !r->tracking ? "detect" : r->mode == MTCNN_FRAME_SCAN ? "scan" : "track";
@@ -265,7 +279,7 @@ static void print_json(const live_result *r)
         printf("}");
     }
     printf("]}\n");
-    fflush(stdout);
+    return app_flush_stdout("mtcam");
 }
 
 /* Draws the current frame with everything on it into L->shown. */
@@ -338,8 +352,8 @@ static int open_source(live *L)
     if (rc < 0)
         return rc;
     fprintf(stderr, "mtcam: %s\n", capture_describe(src));
-    const capture_options *got = capture_get_options(src);
-    L->nominal_fps = got && got->fps > 0 ? got->fps : 25.0;
+    L->nominal_fps = capture_rate(src);
+    L->camera = strcmp(capture_kind(src), "v4l2") == 0;
     /* Headless, every frame of a file or the demo is processed (the output is then a function
      * of the input): the capture thread hands each one over (cameras still drop, and their
      * frame numbers show the gaps). */
@@ -506,8 +520,10 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
             live_detect_wait_idle(L->detect, 60000);
         if (live_detect_latest(L->detect, &L->result)) {
             dirty = 1;
-            if (cfg->json)
-                print_json(&L->result);
+            if (cfg->json && print_json(&L->result) < 0) {
+                L->status = 1; /* the detections were the point of --json */
+                break;
+            }
         }
         if (!L->have_frame)
             continue;
@@ -596,8 +612,8 @@ int live_run(const live_config *cfg, const live_hooks *hooks)
     if (cfg->json) {
         /* Print the detection still running on the last frame, so short runs report. */
         live_detect_wait_idle(L->detect, 30000);
-        if (live_detect_latest(L->detect, &L->result))
-            print_json(&L->result);
+        if (live_detect_latest(L->detect, &L->result) && print_json(&L->result) < 0)
+            L->status = 1;
     }
     teardown(L);
     return L->status;

@@ -6,6 +6,7 @@
 
 #include "capture.h"
 #include "live.h"
+#include "output-check.h"
 
 static void on_signal(int sig)
 {
@@ -24,8 +25,10 @@ int main(int argc, char **argv)
     }
     if (rc > 0)
         return 0;
-    if (cfg.list_devices)
-        return capture_list_devices(stdout) < 0 ? 1 : 0;
+    if (cfg.list_devices) {
+        int status = capture_list_devices(stdout) < 0 ? 1 : 0;
+        return app_close_stdout("mtcam") ? 1 : status;
+    }
 
     /* Ctrl-C and SIGTERM end the loop like q does: threads joined, recording finalised. */
     struct sigaction sa;
@@ -37,5 +40,7 @@ int main(int argc, char **argv)
     /* A file-size limit must fail the write (EFBIG, handled) rather than kill us. */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
-    return live_run(&cfg, NULL);
+    int status = live_run(&cfg, NULL);
+    /* --json lines (and --help) must have reached stdout: a lost write is a failure. */
+    return app_close_stdout("mtcam") ? 1 : status;
 }

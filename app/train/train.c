@@ -14,6 +14,7 @@
 #include "image-file.h"
 #include "calibrate.h"
 #include "train-data.h"
+#include "output-check.h"
 
 #define PROG "mtcam-train"
 
@@ -422,7 +423,7 @@ static int cmd_all(const opts *o)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run_program(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
@@ -602,4 +603,11 @@ int main(int argc, char **argv)
         return 1;
     }
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_program(argc, argv);
+    /* What went to stdout is the result: a write that failed there fails the program. */
+    return app_close_stdout(PROG) ? 1 : status;
 }

@@ -178,6 +178,137 @@ static int test_bad_start(void)
     return 0;
 }
 
+/* Issue 18: the header's rate is the one the frames came at when asked to measure it (a
+ * camera's granted rate is nominal): frames stamped 100 ms apart, started at a nominal 25 fps,
+ * play at 10 fps. Timestamps are set, not waited for, so the test takes no time. */
+static int test_measured_rate(void)
+{
+    if (!probe_have_ffprobe())
+        SKIP("ffprobe not found (install ffmpeg)");
+    const char *dir = probe_temp_dir("rec");
+    CHECK(dir);
+    char path[600];
+    snprintf(path, sizeof path, "%s/rate.avi", dir);
+    /* 40 frames: past two header refreshes (every 16), so the refresh writes the rate too. */
+    record_options o = {.width = 64, .height = 48, .fps = 25, .queue_frames = 64,
+                        .measure_fps = 1};
+    recorder *r;
+    CHECK_INT_EQ(record_start(path, &o, &r), 0);
+    mtcam_frame f = {0};
+    CHECK_INT_EQ(mtcam_frame_alloc(&f, 64, 48), 0);
+    for (int i = 0; i < 40; i++) {
+        fill(&f, i);
+        f.timestamp_ns = 5000000000LL + (int64_t)i * 100000000LL;
+        CHECK_INT_EQ(record_push(r, &f), 1);
+    }
+    record_status fin;
+    CHECK_INT_EQ(record_stop(r, &fin), 0);
+    CHECK_INT_EQ(fin.frames_written, 40);
+    CHECK_NEAR(fin.fps, 10.0, 1e-6);
+    mtcam_frame_free(&f);
+    CHECK_INT_EQ(probe_expect_avi(path, 40, 64, 48, "10/1"), 0);
+    /* Without measure_fps the given rate stays, whatever the timestamps. */
+    snprintf(path, sizeof path, "%s/fixed.avi", dir);
+    o.measure_fps = 0;
+    o.fps = 12.5;
+    CHECK_INT_EQ(record_start(path, &o, &r), 0);
+    CHECK_INT_EQ(mtcam_frame_alloc(&f, 64, 48), 0);
+    for (int i = 0; i < 20; i++) {
+        fill(&f, i);
+        f.timestamp_ns = (int64_t)i * 100000000LL;
+        CHECK_INT_EQ(record_push(r, &f), 1);
+    }
+    CHECK_INT_EQ(record_stop(r, &fin), 0);
+    mtcam_frame_free(&f);
+    CHECK_INT_EQ(probe_expect_avi(path, 20, 64, 48, "25/2"), 0);
+    probe_remove_dir(dir);
+    return 0;
+}
+
+static void fill_colour(mtcam_frame *f, uint8_t r, uint8_t g, uint8_t b)
+{
+    for (int y = 0; y < f->height; y++)
+        for (int x = 0; x < f->width; x++) {
+            uint8_t *p = f->data + y * f->stride + 3 * x;
+            p[0] = r;
+            p[1] = g;
+            p[2] = b;
+        }
+}
+
+/* Frame n of an AVI as w x h RGB24, decoded by ffmpeg (an independent reader). */
+static int decode_frame(const char *path, int n, int w, int h, uint8_t *rgb)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -i '%s' -vf 'select=eq(n\\,%d)' -frames:v 1 -f rawvideo "
+             "-pix_fmt rgb24 -",
+             path, n);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t want = (size_t)w * (size_t)h * 3, got = fread(rgb, 1, want, p);
+    return pclose(p) == 0 && got == want ? 0 : -1;
+}
+
+/* The pixel at (x, y) is within 12 of (r, g, b) (JPEG's error on flat colour). */
+static int near_colour(const uint8_t *rgb, int w, int x, int y, int r, int g, int b)
+{
+    const uint8_t *p = rgb + ((size_t)y * (size_t)w + (size_t)x) * 3;
+    CHECK_MSG(abs(p[0] - r) <= 12 && abs(p[1] - g) <= 12 && abs(p[2] - b) <= 12,
+              "(%d, %d) is %d %d %d, expected %d %d %d", x, y, p[0], p[1], p[2], r, g, b);
+    return 0;
+}
+
+/* Issue 18: frames of another size than the recording's (a folder of images of different
+ * sizes) were dropped without a word; they are letterboxed: scaled to fit, black bars. */
+static int test_other_sizes_letterboxed(void)
+{
+    if (!probe_have_ffprobe() || system("ffmpeg -version >/dev/null 2>&1") != 0)
+        SKIP("ffmpeg/ffprobe not found (install ffmpeg)");
+    const char *dir = probe_temp_dir("rec");
+    CHECK(dir);
+    char path[600];
+    snprintf(path, sizeof path, "%s/sizes.avi", dir);
+    record_options o = {.width = 320, .height = 240, .fps = 10, .queue_frames = 8};
+    recorder *r;
+    CHECK_INT_EQ(record_start(path, &o, &r), 0);
+    mtcam_frame same = {0}, tall = {0}, wide = {0};
+    CHECK_INT_EQ(mtcam_frame_alloc(&same, 320, 240), 0);
+    CHECK_INT_EQ(mtcam_frame_alloc(&tall, 160, 240), 0); /* 2:3 -> 160x240 at x 80 */
+    CHECK_INT_EQ(mtcam_frame_alloc(&wide, 640, 120), 0); /* 16:3 -> 320x60 at y 90 */
+    fill_colour(&same, 128, 128, 128);
+    fill_colour(&tall, 200, 40, 40);
+    fill_colour(&wide, 40, 200, 40);
+    CHECK_INT_EQ(record_push(r, &same), 1);
+    CHECK_INT_EQ(record_push(r, &tall), 1);
+    CHECK_INT_EQ(record_push(r, &wide), 1);
+    record_status fin;
+    CHECK_INT_EQ(record_stop(r, &fin), 0);
+    CHECK_INT_EQ(fin.frames_written, 3);
+    CHECK_INT_EQ(fin.frames_dropped, 0);
+    CHECK_INT_EQ(fin.frames_scaled, 2);
+    mtcam_frame_free(&same);
+    mtcam_frame_free(&tall);
+    mtcam_frame_free(&wide);
+    CHECK_INT_EQ(probe_expect_avi(path, 3, 320, 240, "10/1"), 0);
+    uint8_t *rgb = malloc(320 * 240 * 3);
+    CHECK(rgb);
+    CHECK_INT_EQ(decode_frame(path, 1, 320, 240, rgb), 0);
+    int fails = near_colour(rgb, 320, 160, 120, 200, 40, 40) || /* the picture, centred */
+                near_colour(rgb, 320, 90, 10, 200, 40, 40) ||
+                near_colour(rgb, 320, 30, 120, 0, 0, 0) || /* bars left and right */
+                near_colour(rgb, 320, 290, 120, 0, 0, 0);
+    CHECK_INT_EQ(decode_frame(path, 2, 320, 240, rgb), 0);
+    fails = fails || near_colour(rgb, 320, 160, 120, 40, 200, 40) ||
+            near_colour(rgb, 320, 10, 100, 40, 200, 40) ||
+            near_colour(rgb, 320, 160, 40, 0, 0, 0) || /* bars above and below */
+            near_colour(rgb, 320, 160, 200, 0, 0, 0);
+    free(rgb);
+    probe_remove_dir(dir);
+    return fails;
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -185,6 +316,8 @@ int main(int argc, char **argv)
         {"full_queue_drops", test_full_queue_drops},
         {"write_error_stops_cleanly", test_write_error_stops_cleanly},
         {"bad_start", test_bad_start},
+        {"measured_rate", test_measured_rate},
+        {"other_sizes_letterboxed", test_other_sizes_letterboxed},
         {NULL, NULL},
     };
     return check_main(argc, argv, cases);

@@ -9,6 +9,9 @@
 #           photo moved by 4 px right and 1 px down per frame: one JSON line per frame, a
 #           scan then track frames, one face with id 1 throughout, its box following the
 #           motion; an image or a missing file with --track exits 1 naming it.
+#   bad_input: (uses the shipped model) issue 18: a FIFO with no writer is refused at once
+#           (it hung), a JPEG missing only its end marker is decoded with one warning, and
+#           results written to /dev/full fail the run (exit 1, one line).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
 detect=$1 model=$2 data=$3 case=$4
@@ -18,6 +21,42 @@ cli_bin=$detect cli_name=mtcam-detect
 . "$(dirname "$0")/../../cli-expect.sh" # fail, run_expect
 
 case $case in
+bad_input)
+    root=$(dirname "$0")/../../..
+    shipped=$root/models/mtcam.mtcnn photo=$root/assets/demo/grace-hopper.jpg
+    mkfifo "$tmp/f.jpg" || fail "mkfifo"
+    # timeout is only the guard against the old hang (124 would be its status).
+    timeout 20 "$detect" --model "$shipped" "$photo" "$tmp/f.jpg" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ $got -eq 1 ] || fail "a FIFO: exit $got, expected 1; stderr: $(cat "$tmp/err")"
+    grep -q "^mtcam-detect: $tmp/f.jpg: not a regular file (a FIFO)$" "$tmp/err" ||
+        fail "the FIFO error: $(cat "$tmp/err")"
+    [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "the good image was not reported: $(cat "$tmp/out")"
+    # The photo without its last two bytes (the EOI marker): the same faces, one warning.
+    size=$(wc -c <"$photo")
+    head -c $((size - 2)) "$photo" >"$tmp/no-eoi.jpg"
+    run_expect 0 --model "$shipped" "$photo"
+    sed 's/"image": "[^"]*"//; s/"ms": [0-9.]*//' "$tmp/out" >"$tmp/whole.json"
+    run_expect 0 --model "$shipped" "$tmp/no-eoi.jpg"
+    sed 's/"image": "[^"]*"//; s/"ms": [0-9.]*//' "$tmp/out" >"$tmp/cut.json"
+    cmp -s "$tmp/whole.json" "$tmp/cut.json" || fail "no-eoi.jpg: other results: $(cat "$tmp/out")"
+    grep -q '"box"' "$tmp/cut.json" || fail "no face found in no-eoi.jpg"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^mtcam-detect: warning: $tmp/no-eoi.jpg: the JPEG end marker is missing" "$tmp/err" ||
+        fail "no-eoi.jpg: the warning: $(cat "$tmp/err")"
+    # Cut inside its data it is still an error.
+    head -c 2000 "$photo" >"$tmp/cut.jpg"
+    run_expect 1 --model "$shipped" "$tmp/cut.jpg"
+    grep -q "cut.jpg: truncated JPEG data" "$tmp/err" || fail "cut.jpg: $(cat "$tmp/err")"
+    # Results that cannot be written fail the run.
+    [ -w /dev/full ] || { echo "SKIP: no /dev/full"; exit 77; }
+    "$detect" --model "$shipped" "$photo" >/dev/full 2>"$tmp/err"
+    got=$?
+    [ $got -eq 1 ] || fail "stdout /dev/full: exit $got"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^mtcam-detect: cannot write the output: No space left on device$" "$tmp/err" ||
+        fail "stdout /dev/full: $(cat "$tmp/err")"
+    ;;
 usage)
     img=$data/rgb.ppm
     run_expect 2 --stages 4 "$img"
