@@ -118,6 +118,11 @@ static int parse_args(int argc, char **argv, bench_args *a)
             a->image = arg;
             continue;
         }
+        static const char *const value_flags[] = {
+            "--model", "--kernels", "--track-option", "--track", "--precision", "--size",
+            "--min-face", "--threads", "--iters", NULL};
+        if (!app_is_one_of(arg, value_flags))
+            return app_usage_error(PROG, "unknown option %s", arg);
         if (i + 1 >= argc)
             return app_usage_error(PROG, "%s needs a value", arg);
         const char *v = argv[++i];

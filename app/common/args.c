@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Reads an integer at s; *end is where it stopped. -1 when there is none or out of range. */
 static int long_at(const char *s, long lo, long hi, long *out, const char **end)
@@ -107,4 +108,12 @@ int app_usage_error(const char *prog, const char *fmt, ...)
     fprintf(stderr, " (see %s --help)\n", prog);
     va_end(ap);
     return 2;
+}
+
+int app_is_one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
 }

@@ -21,6 +21,10 @@ int app_parse_floats(const char *s, int n, double lo, double hi, float *out);
 /* "WxH" with each side a base-10 integer within [lo, hi]. */
 int app_parse_size(const char *s, int lo, int hi, int *width, int *height);
 
+/* Non-zero when `s` is one of the strings of the NULL-terminated `list` (the flags that take a
+ * value: a flag given last without one is then "needs a value", any other "unknown"). */
+int app_is_one_of(const char *s, const char *const *list);
+
 /* Prints "<prog>: <message> (see <prog> --help)" to stderr and returns 2, the exit status of
  * bad usage. */
 int app_usage_error(const char *prog, const char *fmt, ...) MTCAM_PRINTF(2, 3);

@@ -112,6 +112,13 @@ static int parse_args(int argc, char **argv, args *a)
         }
         if (strncmp(f, "--", 2) != 0)
             return bad_flag(f, "unexpected argument", NULL);
+        static const char *const value_flags[] = {
+            "--dataset", "--root", "--list", "--limit", "--subset", "--seed", "--model",
+            "--precision", "--label", "--min-face", "--thresholds", "--sweep-threshold",
+            "--factor", "--iou", "--width-range", "--json", "--html", "--wider-subset",
+            "--wider-split", "--threads", NULL};
+        if (!app_is_one_of(f, value_flags))
+            return bad_flag(f, "unknown flag (see --help)", NULL);
         if (i + 1 >= argc)
             return bad_flag(f, "needs a value", NULL);
         const char *v = argv[++i];

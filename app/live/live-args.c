@@ -72,7 +72,7 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             VALUE();
             int w, h;
             if (app_parse_size(val, 16, 8192, &w, &h))
-                BAD("--size: expected WxH such as 640x480, got '%s'", val);
+                BAD("--size: expected WxH such as 640x480, each side 16 .. 8192, got '%s'", val);
             cfg->width = w;
             cfg->height = h;
         } else if (!strcmp(a, "--fps")) {
@@ -138,7 +138,8 @@ int live_parse_args(int argc, char **argv, live_config *cfg, char *err, size_t e
             VALUE();
             int w, h;
             if (app_parse_size(val, 16, 8192, &w, &h) || w % 2)
-                BAD("--output-size: expected WxH with an even width such as 1280x720, got '%s'",
+                BAD("--output-size: expected WxH with an even width such as 1280x720, each side "
+                    "16 .. 8192, got '%s'",
                     val);
             cfg->output.width = w;
             cfg->output.height = h;

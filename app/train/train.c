@@ -14,6 +14,7 @@
 #include "image-file.h"
 #include "calibrate.h"
 #include "train-data.h"
+#include "args.h"
 #include "output-check.h"
 
 #define PROG "mtcam-train"
@@ -440,8 +441,17 @@ static int run_program(int argc, char **argv)
             o.resume = 1;
             continue;
         }
+        static const char *const value_flags[] = {
+            "--data", "--work", "-o", "--out", "--val-gt", "--val-images", "--stage",
+            "--epochs", "--samples-per-epoch", "--shift", "--onet-landmarks", "--onet-eyes",
+            "--eye-shift", "--lr", "--seed", "--split-seed", "--threads", "--batch", "--images",
+            "--mtfl", "--calib-images", NULL};
+        if (!app_is_one_of(a, value_flags)) {
+            fprintf(stderr, PROG ": unknown option %s (see --help)\n", a);
+            return 2;
+        }
         if (!v) {
-            fprintf(stderr, PROG ": %s needs a value (or is unknown)\n", a);
+            fprintf(stderr, PROG ": %s needs a value\n", a);
             return 2;
         }
         i++;

@@ -250,13 +250,28 @@ static int check_presence(const char *name, const int present[MTCNN__T_COUNT], i
     return 0;
 }
 
+/* No weight, bias or PReLU slope of a trained MTCNN comes near this: the largest magnitude
+ * in the original weights is 3.1 (pnet.conv1.weight) and in models/mtcam.mtcnn 1.9
+ * (onet.fc6_1.bias), so 1e4 leaves a margin of three thousand. Beyond it a file is damaged or
+ * a training run diverged: values like 1e38 overflow to infinity in the first layer and the
+ * model silently finds nothing, so they are refused like NaN. */
+#define MODEL_MAX_MAGNITUDE 1e4f
+
 static int check_finite(const char *name, int id, const float *v)
 {
-    for (uint32_t k = 0; k < mtcnn__tensors[id].count; k++)
+    for (uint32_t k = 0; k < mtcnn__tensors[id].count; k++) {
         if (!isfinite(v[k]))
             return mtcam_set_error(MTCNN_EMODEL, "%s: tensor %s: value %u is %s", name,
                                    mtcnn__tensors[id].name, (unsigned)k,
                                    isnan(v[k]) ? "NaN" : "infinite");
+        if (fabsf(v[k]) > MODEL_MAX_MAGNITUDE)
+            return mtcam_set_error(MTCNN_EMODEL,
+                                   "%s: tensor %s: value %u is %g, beyond the %g a trained "
+                                   "network's weights stay within (damaged file or diverged "
+                                   "training)",
+                                   name, mtcnn__tensors[id].name, (unsigned)k, (double)v[k],
+                                   (double)MODEL_MAX_MAGNITUDE);
+    }
     return 0;
 }
 

@@ -627,6 +627,52 @@ static int bad_table(void)
     return 0;
 }
 
+/* Issue 18: finite but absurd magnitudes (every weight 1e38, checksum fixed up) loaded and
+ * found no face; they are refused like NaN. The bound is 1e4 (model-file.c says why). */
+static int absurd_magnitude(void)
+{
+    unsigned char *buf;
+    size_t size;
+    CHECK(valid_image(1, &buf, &size) == 0); /* every tensor, in table order */
+    int bad = 0;
+    for (int id = 0; id < MTCNN__T_COUNT; id++) {
+        unsigned char *v = buf + get64(entry(buf, id) + E_OFFSET);
+        for (uint32_t k = 0; k < mtcnn__tensors[id].count; k++)
+            set32(v + 4 * (size_t)k, 0x7E967699u); /* 1e38 */
+    }
+    fix_crc(buf, size);
+    bad = expect_refused(buf, size, MTCNN_EMODEL, "value 0 is 1e+38, beyond the 10000");
+    free(buf);
+    CHECK(!bad);
+    /* One value just past the bound is refused, one just inside it is not. */
+    CHECK(valid_image(0, &buf, &size) == 0);
+    int id = mtcnn__tensor_find("rnet.conv2.weight");
+    CHECK(id >= 0);
+    unsigned char *v = buf + get64(entry(buf, id) + E_OFFSET) + 4 * 5;
+    set32(v, 0xC61C4400u); /* -10001 */
+    fix_crc(buf, size);
+    bad = expect_refused(buf, size, MTCNN_EMODEL, "tensor rnet.conv2.weight: value 5 is -10001");
+    set32(v, 0x461C3C00u); /* 9999 */
+    fix_crc(buf, size);
+    mtcnn_model *m = NULL;
+    int rc = mtcnn_model_load_memory(buf, size, "inside.mtcnn", &m);
+    mtcnn_model_free(m);
+    free(buf);
+    CHECK(!bad);
+    CHECK_MSG(rc == 0, "9999 refused: %s", mtcnn_last_error());
+    /* the writer refuses to produce such a file */
+    tensor_set s;
+    CHECK(make_tensors(&s, 0) == 0);
+    s.t[id][3] = 1e38f;
+    void *data = NULL;
+    size_t n;
+    int r1 = mtcnn__model_write_memory(cts(&s), &data, &n);
+    free_tensors(&s);
+    CHECK_INT_EQ(r1, MTCNN_EMODEL);
+    CHECK_STR_CONTAINS(mtcnn_last_error(), "value 3 is 1e+38");
+    return 0;
+}
+
 static int not_finite(void)
 {
     unsigned char *buf;
@@ -709,6 +755,7 @@ int main(int argc, char **argv)
         {"bad_offsets", bad_offsets},
         {"bad_table", bad_table},
         {"not_finite", not_finite},
+        {"absurd_magnitude", absurd_magnitude},
         {"file_errors", file_errors},
         {NULL, NULL},
     };
