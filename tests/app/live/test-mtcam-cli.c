@@ -60,6 +60,12 @@ static void read_all(int fd, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* For the next run_mtcam only: stdout to this path instead of a temporary file ("/dev/full"),
+ * and a hang guard: SIGALRM (the default action: the program dies, status 128 + 14) after
+ * this many seconds, so a program that would hang fails the test instead of blocking it. */
+static const char *next_stdout;
+static unsigned next_guard_s;
+
 /* Runs mtcam with argv (NULL-terminated, without the program). When term_after_ms > 0 the
  * program gets SIGTERM after that long. fsize_limit > 0 applies RLIMIT_FSIZE to it. Output
  * goes through temporary files (no pipe deadlocks). */
@@ -70,10 +76,17 @@ static int run_mtcam(const char *const *args, int term_after_ms, rlim_t fsize_li
     int fo = mkstemp(out_path), fe = mkstemp(err_path);
     if (fo < 0 || fe < 0)
         return -1;
+    const char *to = next_stdout;
+    unsigned guard = next_guard_s;
+    next_stdout = NULL;
+    next_guard_s = 0;
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(fo, 1);
+        int out = to ? open(to, O_WRONLY) : fo;
+        dup2(out < 0 ? fo : out, 1);
         dup2(fe, 2);
+        if (guard)
+            alarm(guard);
         if (fsize_limit) {
             struct rlimit rl = {fsize_limit, fsize_limit};
             setrlimit(RLIMIT_FSIZE, &rl);
@@ -103,6 +116,15 @@ static int run_mtcam(const char *const *args, int term_after_ms, rlim_t fsize_li
     unlink(out_path);
     unlink(err_path);
     return 0;
+}
+
+static int tu_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int rc = fputs(text, f) < 0 ? -1 : 0;
+    return fclose(f) != 0 ? -1 : rc;
 }
 
 static int count_lines(const char *s)
@@ -137,6 +159,11 @@ static int test_bad_flags_exit_2(void)
     CHECK_INT_EQ(run_mtcam(help, 0, 0, r), 0);
     CHECK_INT_EQ(r->status, 0);
     CHECK_STR_CONTAINS(r->out, "usage: mtcam");
+    /* A size out of range says which range is (issue 18). */
+    const char *small[] = {"--size", "8x8", NULL};
+    CHECK_INT_EQ(run_mtcam(small, 0, 0, r), 0);
+    CHECK_INT_EQ(r->status, 2);
+    CHECK_STR_CONTAINS(r->err, "each side 16 .. 8192");
     free(r);
     return 0;
 }
@@ -426,6 +453,198 @@ static int test_full_disk_tmpfs(void)
     return 0;
 }
 
+/* ---- issue 18: bad input, with the shipped model (the default: no ../shared needed) ---- */
+
+static int have_ffmpeg(void) { return system("ffmpeg -version >/dev/null 2>&1") == 0; }
+
+/* Copies `from` (the first `bytes` bytes, or all with 0) to `to`. */
+static int copy_file(const char *from, const char *to, size_t bytes)
+{
+    size_t n;
+    uint8_t *data = check_read_file(from, &n);
+    if (!data)
+        return -1;
+    if (bytes && bytes < n)
+        n = bytes;
+    FILE *f = fopen(to, "wb");
+    int rc = f && fwrite(data, 1, n, f) == n ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    free(data);
+    return rc;
+}
+
+static int occurrences(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A folder in which nothing decodes (a JPEG cut at 2,000 bytes, a text file named .jpg):
+ * mtcam spun through it forever. Now each file is reported once and, after one pass, the
+ * run fails naming the folder, with no recording made. */
+static int test_undecodable_folder_exit_1(void)
+{
+    const char *dir = probe_temp_dir("cli-folder");
+    CHECK(dir);
+    char d[700], p[800], rec[800];
+    snprintf(d, sizeof d, "%s/images", dir);
+    CHECK(mkdir(d, 0700) == 0);
+    snprintf(p, sizeof p, "%s/cut.jpg", d);
+    CHECK(copy_file(MTCAM_SOURCE_DIR "/assets/demo/eileen-collins.jpg", p, 2000) == 0);
+    snprintf(p, sizeof p, "%s/text.jpg", d);
+    CHECK(tu_write_text(p, "not an image\n") == 0);
+    snprintf(rec, sizeof rec, "%s/e.avi", dir);
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    const char *args[] = {d, "--headless", "--frames", "6", "--json", "--record", rec, NULL};
+    next_guard_s = 60;
+    CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+    CHECK_MSG(r->status == 1, "exit %d: %s", r->status, r->err);
+    CHECK_INT_EQ(strlen(r->out), 0);
+    CHECK_INT_EQ(occurrences(r->err, "text.jpg: skipped, not a JPEG, PNG or PPM image"), 1);
+    CHECK_INT_EQ(occurrences(r->err, "cut.jpg: truncated JPEG data"), 1);
+    CHECK_STR_CONTAINS(r->err, "none of the 1 images in the folder could be decoded");
+    CHECK_STR_CONTAINS(r->err, "no recording made");
+    CHECK(access(rec, F_OK) != 0);
+    /* With one good image besides, the bad ones are skipped with one warning each, not one
+     * a loop: 6 frames are the good image shown 6 times. */
+    snprintf(p, sizeof p, "%s/good.jpg", d);
+    CHECK(copy_file(MTCAM_SOURCE_DIR "/assets/demo/grace-hopper.jpg", p, 0) == 0);
+    const char *again[] = {d, "--headless", "--frames", "6", "--fps", "50", "--json", NULL};
+    next_guard_s = 60;
+    CHECK_INT_EQ(run_mtcam(again, 0, 0, r), 0);
+    CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
+    CHECK_INT_EQ(count_lines(r->out), 6);
+    CHECK_INT_EQ(occurrences(r->err, "cut.jpg: truncated JPEG data"), 1);
+    CHECK_INT_EQ(occurrences(r->err, "warning: "), 2);
+    free(r);
+    probe_remove_dir(dir);
+    return 0;
+}
+
+/* A 10 fps 320x240 test clip of `frames` frames as Y4M and as MJPEG AVI, made by ffmpeg. */
+static int make_clips(const char *dir, int frames, char y4m[800], char avi[800])
+{
+    snprintf(y4m, 800, "%s/clip.y4m", dir);
+    snprintf(avi, 800, "%s/clip.avi", dir);
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=10 -frames:v %d "
+             "-pix_fmt yuv420p '%s' && ffmpeg -v error -y -i '%s' -c:v mjpeg -q:v 3 '%s'",
+             frames, y4m, y4m, avi);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A Y4M with a valid header whose first frame is cut (head -c 300) exited 0 at once, with no
+ * message and, with --record, no file. Now: a warning, an error, exit 1. */
+static int test_truncated_y4m_exit_1(void)
+{
+    if (!have_ffmpeg())
+        SKIP("ffmpeg not found (install ffmpeg)");
+    const char *dir = probe_temp_dir("cli-y4m");
+    CHECK(dir);
+    char y4m[800], avi[800], cut[800], rec[800];
+    CHECK(make_clips(dir, 3, y4m, avi) == 0);
+    snprintf(cut, sizeof cut, "%s/t.y4m", dir);
+    CHECK(copy_file(y4m, cut, 300) == 0);
+    snprintf(rec, sizeof rec, "%s/e.avi", dir);
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    const char *args[] = {cut, "--headless", "--record", rec, NULL};
+    next_guard_s = 60;
+    CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+    CHECK_MSG(r->status == 1, "exit %d: %s", r->status, r->err);
+    CHECK_STR_CONTAINS(r->err, "t.y4m: frame 0 truncated");
+    CHECK_STR_CONTAINS(r->err, "t.y4m: no usable frame");
+    CHECK_STR_CONTAINS(r->err, "no recording made");
+    CHECK(access(rec, F_OK) != 0);
+    free(r);
+    probe_remove_dir(dir);
+    return 0;
+}
+
+/* Recordings were stamped 25 fps whatever the source: a 10 fps Y4M or AVI played 2.5x too
+ * fast. ffprobe reads the recording's rate. */
+static int test_record_rate_follows_source(void)
+{
+    if (!have_ffmpeg() || !probe_have_ffprobe())
+        SKIP("ffmpeg/ffprobe not found (install ffmpeg)");
+    const char *dir = probe_temp_dir("cli-rate");
+    CHECK(dir);
+    char y4m[800], avi[800];
+    CHECK(make_clips(dir, 12, y4m, avi) == 0);
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    const char *sources[] = {y4m, avi};
+    for (int i = 0; i < 2; i++) {
+        char rec[800];
+        snprintf(rec, sizeof rec, "%s/rec%d.avi", dir, i);
+        const char *args[] = {sources[i], "--headless", "--frames", "12", "--record", rec, NULL};
+        next_guard_s = 120;
+        CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+        CHECK_MSG(r->status == 0, "%s: exit %d: %s", sources[i], r->status, r->err);
+        CHECK_STR_CONTAINS(r->err, "recorded 12 frames (0 dropped) at 10 fps");
+        CHECK_INT_EQ(probe_expect_avi(rec, 12, 320, 240, "10/1"), 0);
+    }
+    free(r);
+    probe_remove_dir(dir);
+    return 0;
+}
+
+/* A folder of images of different sizes recorded only those of the first size; the others
+ * are now letterboxed into the recording's size (the first image's) and counted. */
+static int test_record_mixed_sizes(void)
+{
+    if (!probe_have_ffprobe())
+        SKIP("ffprobe not found (install ffmpeg)");
+    const char *dir = probe_temp_dir("cli-sizes");
+    CHECK(dir);
+    char d[700], p[800], rec[800];
+    snprintf(d, sizeof d, "%s/images", dir);
+    CHECK(mkdir(d, 0700) == 0);
+    snprintf(p, sizeof p, "%s/1.jpg", d); /* 512x512: the recording's size */
+    CHECK(copy_file(MTCAM_SOURCE_DIR "/assets/demo/eileen-collins.jpg", p, 0) == 0);
+    snprintf(p, sizeof p, "%s/2.ppm", d); /* 48x32 */
+    CHECK(copy_file(MTCAM_SOURCE_DIR "/tests/files/data/rgb.ppm", p, 0) == 0);
+    snprintf(p, sizeof p, "%s/3.png", d); /* 48x32 */
+    CHECK(copy_file(MTCAM_SOURCE_DIR "/tests/files/data/rgb.png", p, 0) == 0);
+    snprintf(rec, sizeof rec, "%s/rec.avi", dir);
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    const char *args[] = {d, "--headless", "--frames", "3", "--fps", "5", "--record", rec,
+                          NULL};
+    next_guard_s = 60;
+    CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+    CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
+    CHECK_STR_CONTAINS(r->err, "recorded 3 frames (0 dropped, 2 of another size letterboxed)");
+    CHECK_INT_EQ(probe_expect_avi(rec, 3, 512, 512, "5/1"), 0);
+    free(r);
+    probe_remove_dir(dir);
+    return 0;
+}
+
+/* --json into /dev/full exited 0 silently: the lost output is an error now. */
+static int test_json_to_full_device(void)
+{
+    if (access("/dev/full", W_OK) != 0)
+        SKIP("no /dev/full");
+    run_result *r = malloc(sizeof *r);
+    CHECK(r);
+    const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "3", "--json",
+                          NULL};
+    next_stdout = "/dev/full";
+    next_guard_s = 60;
+    CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
+    CHECK_MSG(r->status == 1, "exit %d: %s", r->status, r->err);
+    CHECK_INT_EQ(occurrences(r->err, "mtcam: cannot write the output: No space left on device"),
+                 1);
+    free(r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {
@@ -439,6 +658,11 @@ int main(int argc, char **argv)
         {"sigterm_while_recording", test_sigterm_while_recording},
         {"full_disk_rlimit", test_full_disk_rlimit},
         {"full_disk_tmpfs", test_full_disk_tmpfs},
+        {"undecodable_folder_exit_1", test_undecodable_folder_exit_1},
+        {"truncated_y4m_exit_1", test_truncated_y4m_exit_1},
+        {"record_rate_follows_source", test_record_rate_follows_source},
+        {"record_mixed_sizes", test_record_mixed_sizes},
+        {"json_to_full_device", test_json_to_full_device},
         {NULL, NULL},
     };
     return check_main(argc, argv, cases);
