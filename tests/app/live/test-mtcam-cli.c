@@ -586,8 +586,8 @@ static int test_record_rate_follows_source(void)
         next_guard_s = 120;
         CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
         CHECK_MSG(r->status == 0, "%s: exit %d: %s", sources[i], r->status, r->err);
+        CHECK_INT_EQ(probe_expect_avi(rec, 12, 320, 240, "10/1"), 0); /* was 25/1 */
         CHECK_STR_CONTAINS(r->err, "recorded 12 frames (0 dropped) at 10 fps");
-        CHECK_INT_EQ(probe_expect_avi(rec, 12, 320, 240, "10/1"), 0);
     }
     free(r);
     probe_remove_dir(dir);
@@ -619,8 +619,8 @@ static int test_record_mixed_sizes(void)
     next_guard_s = 60;
     CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
     CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
+    CHECK_INT_EQ(probe_expect_avi(rec, 3, 512, 512, "5/1"), 0); /* was 1 frame, at 25/1 */
     CHECK_STR_CONTAINS(r->err, "recorded 3 frames (0 dropped, 2 of another size letterboxed)");
-    CHECK_INT_EQ(probe_expect_avi(rec, 3, 512, 512, "5/1"), 0);
     free(r);
     probe_remove_dir(dir);
     return 0;
