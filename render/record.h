@@ -4,9 +4,10 @@
  * loop) is never slowed by JPEG encoding or by the disk. When the queue is full the frame is
  * dropped and counted. A frame of another size than the recording's is scaled to fit it,
  * keeping its aspect, with black bars (letterboxed, as the virtual camera does), and counted
- * as scaled (a folder of images of different sizes records them all). A write failure (full disk, ...) ends the recording: the file keeps every
- * frame written so far and stays playable; record_push then returns the error and the status
- * says why. record_stop encodes what is still queued, finalises the file and joins the thread. */
+ * as scaled (a folder of images of different sizes records them all). A write failure (full
+ * disk, ...) ends the recording: the file keeps every frame written so far and stays
+ * playable; record_push then returns the error and the status says why. record_stop encodes
+ * what is still queued, finalises the file and joins the thread. */
 #pragma once
 
 #include <stdint.h>

@@ -676,7 +676,8 @@ static int folder_corrupt_image(void)
         CHECK(capture_open(dir, &o, &src) == 0);
         CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_EFORMAT);
         CHECK_INT_EQ(capture_read(src, &f, 1000), MTCNN_ENOTFOUND);
-        CHECK_STR_CONTAINS(mtcam_last_error(), "none of the 1 images in the folder could be decoded");
+        CHECK_STR_CONTAINS(mtcam_last_error(),
+                           "none of the 1 images in the folder could be decoded");
         CHECK_STR_CONTAINS(mtcam_last_error(), dir);
         CHECK_INT_EQ(capture_warning_count(src, NULL), 1);
         capture_close(src);

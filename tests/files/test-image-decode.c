@@ -321,7 +321,8 @@ static int jpeg_recoverable_warnings(void)
         CHECK(jpg[n - 2] == 0xFF && jpg[n - 1] == 0xD9);
         mtcam_frame whole;
         CHECK_INT_EQ(capture_image_load_memory(jpg, n, files[k], &whole), 0);
-        CHECK_MSG(capture_image_warning()[0] == 0, "warning '%s'", capture_image_warning()); /* a clean file: no warning */
+        /* a clean file: no warning */
+        CHECK_MSG(capture_image_warning()[0] == 0, "warning '%s'", capture_image_warning());
         int fails = expect_recovered(jpg, n - 2, "no-eoi.jpg", &whole, "end marker is missing");
         /* Two stray bytes before the first scan's SOS marker. */
         size_t sos = find_marker(jpg, n, 0xDA);
