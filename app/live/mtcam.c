@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (rc > 0)
-        return 0;
+        return app_close_stdout("mtcam"); /* --help: 1 when it could not be written */
     if (cfg.list_devices) {
         int status = capture_list_devices(stdout) < 0 ? 1 : 0;
         return app_close_stdout("mtcam") ? 1 : status;
