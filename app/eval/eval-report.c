@@ -114,6 +114,15 @@ void eval_report_text(FILE *out, const eval_report *rep)
         snprintf(line, sizeof line, "AP, %s", lab);
         ROW(line, r->buckets[b].ap, "%.4f");
     }
+    if (r0->has_small) {
+        char line[96];
+        snprintf(line, sizeof line, "recall, small: %s < %g px (n=%d)",
+                 s->size_by_iod ? "IOD" : "face", r0->small.hi, r0->small.n_faces);
+        ROW(line, r->small.recall_op, "%.4f");
+        snprintf(line, sizeof line, "AP, small: %s < %g px", s->size_by_iod ? "IOD" : "face",
+                 r0->small.hi);
+        ROW(line, r->small.ap, "%.4f");
+    }
     if (s->landmark_mask) {
         fprintf(out, "landmarks (hits at the operating point; error / inter-ocular distance)\n");
         ROW("faces compared", r->n_lm, "%.0f");
@@ -299,7 +308,18 @@ void eval_report_json_write(FILE *out, const eval_report *rep)
             json_pr(out, &bk->pr);
             fprintf(out, "}}");
         }
-        fprintf(out, "]},\n     \"landmarks\": ");
+        fprintf(out, "]");
+        if (r->has_small) {
+            fprintf(out, ",\n       \"small_faces\": {\"max\": ");
+            json_num(out, r->small.hi);
+            fprintf(out, ", \"faces\": %d, \"tp\": %d, \"recall\": ", r->small.n_faces,
+                    r->small.tp_op);
+            json_num(out, r->small.recall_op);
+            fprintf(out, ", \"ap\": ");
+            json_num(out, r->small.ap);
+            fprintf(out, "}");
+        }
+        fprintf(out, "},\n     \"landmarks\": ");
         if (!s->landmark_mask) {
             fprintf(out, "null");
         } else {

@@ -25,6 +25,10 @@ typedef struct eval_settings {
     int n_buckets;
     float bucket_edges[EVAL_MAX_BUCKETS + 1]; /* ascending; the last may be INFINITY */
     unsigned landmark_mask; /* which of the 5 points the set lets us compare */
+    /* Faces smaller than this (same size measure) are also scored as one more range,
+     * "small faces", across the bucket edges (Caltech: IOD < 15 px, where retrained MTCNNs
+     * lose most); 0 = none. */
+    float small_below;
 } eval_settings;
 
 /* The settings the data set's format calls for (rule, size measure, buckets, points). */
@@ -60,6 +64,8 @@ typedef struct eval_result {
                                (how the detector's boxes scale with the eyes; NaN without eyes) */
     int n_buckets;
     eval_bucket buckets[EVAL_MAX_BUCKETS];
+    int has_small;      /* settings.small_below > 0: small holds faces below it */
+    eval_bucket small;  /* lo = 0, hi = small_below; eye offsets not computed (NaN) */
     /* landmarks: faces hit at the operating point whose points can be compared */
     unsigned landmark_mask;
     int n_lm;

@@ -288,12 +288,69 @@ static int text_report(void)
     return 0;
 }
 
+/* The small-face range of a Caltech-style set (points rule, size by IOD): faces of IOD 10, 14,
+ * 16 and 30 px at min face 20 (all counted: 10 px x 2.2 >= 20). The detector finds the 10-,
+ * 16- and 30-px faces: 1 of the 2 under 15 px, whatever the bucket edges (12 lies between). */
+static int small_faces(void)
+{
+    static eval_face f[4];
+    static eval_image im[4];
+    static eval_det d[4];
+    static eval_image_dets per[4];
+    static const float iods[4] = {10, 14, 16, 30};
+    memset(f, 0, sizeof f);
+    memset(d, 0, sizeof d);
+    int n_det = 0;
+    for (int i = 0; i < 4; i++) {
+        const float x = 200.0f * i + 50, y = 100, iod = iods[i];
+        f[i].pts[EVAL_LEYE][0] = x - iod / 2, f[i].pts[EVAL_LEYE][1] = y;
+        f[i].pts[EVAL_REYE][0] = x + iod / 2, f[i].pts[EVAL_REYE][1] = y;
+        f[i].pts_mask = EVAL_EYES;
+        f[i].has_mouth_centre = 1;
+        f[i].mouth_centre[0] = x, f[i].mouth_centre[1] = y + iod;
+        im[i] = (eval_image){.path = "img.jpg", .faces = &f[i], .n_faces = 1};
+        per[i] = (eval_image_dets){.dets = &d[i], .n = 0};
+        if (i == 1)
+            continue; /* the 14-px face is missed */
+        const float half = iod * 1.1f; /* box 2.2 x IOD wide, centred on the face */
+        d[i] = (eval_det){.box = {x - half, y - half * 0.6f, x + half, y + half * 1.4f},
+                          .score = 0.9f};
+        per[i].n = 1;
+        n_det++;
+    }
+    eval_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ds.format = EVAL_CALTECH;
+    ds.images = im;
+    ds.n_images = 4;
+    eval_settings s;
+    eval_settings_default(EVAL_CALTECH, 20, 0.7f, &s);
+    eval_result r;
+    CHECK_MSG(eval_score(&ds, per, &s, &r) == 0, "%s", mtcam_last_error());
+    const int has = r.has_small, n = r.small.n_faces, tp = r.small.tp_op;
+    const double lo = r.small.lo, hi = r.small.hi, rec = r.small.recall_op, all = r.recall_op;
+    eval_result_free(&r);
+    CHECK_INT_EQ(n_det, 3);
+    CHECK_NEAR(all, 0.75, 1e-12);
+    CHECK(has);
+    CHECK_NEAR(lo, 0.0, 0);
+    CHECK_NEAR(hi, 15.0, 0);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(tp, 1);
+    CHECK_NEAR(rec, 0.5, 1e-12);
+    /* Box-measured sets have no small range. */
+    eval_settings_default(EVAL_DLIB, 20, 0.7f, &s);
+    CHECK_NEAR(s.small_below, 0.0, 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {{"figures", figures},
                                        {"html_report", html_report},
                                        {"json_report", json_report},
                                        {"text_report", text_report},
+                                       {"small_faces", small_faces},
                                        {NULL, NULL}};
     return check_main(argc, argv, cases);
 }
