@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cpu.h"
 #include "kernels.h"
 
 static uint32_t rng = 4242;
@@ -151,7 +152,7 @@ static int check_conv(const mtk_table *t, const shape *s)
 static int test_q8_conv(void)
 {
     const mtk_table *t[8];
-    const int nt = q8_tables(t);
+    int nt = q8_tables(t);
     /* The scalar reference is checked against the formula even without a SIMD kernel. */
     const mtk_table *scalar = mtk_int8_table(mtk_find_table("scalar"));
     CHECK(scalar && scalar->q8_conv_hwc == mtk_q8_conv_hwc__scalar);
@@ -181,6 +182,29 @@ static int test_q8_conv(void)
                                   (int)(a + b) % 2,
                                   (int)(a * 7 + b) % 3 != 0};
         }
+    /* The first layers' shape (k 3, c_in 3) at every channel count the pixel-vectorised
+     * kernel treats differently (chunks of 16, the nets' 10 / 12 / 16, other widths), ragged
+     * tile widths (16 pixels a tile) and float outputs (which it hands on). */
+    const int rgb_couts[] = {1, 4, 7, 8, 10, 12, 15, 16, 17, 26, 28, 32, 33};
+    const int rgb_widths[] = {1, 3, 15, 16, 17, 31, 33, 46};
+    for (size_t a = 0; a < sizeof rgb_couts / sizeof rgb_couts[0]; a++)
+        for (size_t b = 0; b < sizeof rgb_widths / sizeof rgb_widths[0]; b++)
+            shapes[n++] = (shape){3, 3, rgb_couts[a], 3 + (int)(a + b) % 3,
+                                  rgb_widths[b] + 2, (int)(a + b) % 2 == 0,
+                                  (a * 5 + b) % 7 != 0};
+#if defined(__x86_64__)
+    /* A table may route some shapes to a specialised kernel (the VBMI table's first layers):
+     * the channel-vectorised VNNI kernel is then checked on all shapes by itself too. */
+    mtk_table vnni = {.name = "avx512 (VNNI channel tiles)",
+                      .q8_conv_hwc = mtk_q8_conv_hwc_12x32__avx512vnni};
+    if (mtk_cpu_features() & MTK_CPU_AVX512VNNI)
+        t[++nt] = &vnni;
+    else
+        fprintf(stderr, "(no AVX512_VNNI: the VNNI kernel alone is not checked)\n");
+    if (!(mtk_cpu_features() & MTK_CPU_AVX512VBMI))
+        fprintf(stderr, "(no AVX512_VBMI: the pixel-vectorised first-layer kernel is not "
+                        "checked)\n");
+#endif
     for (int i = 0; i <= nt; i++) {
         for (int s = 0; s < n; s++) {
             int rc = check_conv(t[i], &shapes[s]);

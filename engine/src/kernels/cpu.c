@@ -39,14 +39,21 @@ static unsigned detect(void)
     const int avx2 = (b >> 5) & 1;
     const int avx512 = ((b >> 16) & 1) && ((b >> 17) & 1) && ((b >> 28) & 1) &&
                        ((b >> 30) & 1) && ((b >> 31) & 1); /* F, DQ, CD, BW, VL */
-    if (avx2 && fma)
+    unsigned a1 = 0, b1, c1, d1;
+    if (!__get_cpuid_count(7, 1, &a1, &b1, &c1, &d1))
+        a1 = 0;
+    if (avx2 && fma) {
         f |= MTK_CPU_AVX2;
+        if ((a1 >> 4) & 1) /* leaf 7.1 EAX: AVX-VNNI */
+            f |= MTK_CPU_AVXVNNI;
+    }
     if (avx2 && fma && avx512 && os_avx512) {
         f |= MTK_CPU_AVX512;
         if ((c >> 11) & 1) /* leaf 7.0 ECX: AVX512_VNNI */
             f |= MTK_CPU_AVX512VNNI;
-        unsigned a1, b1, c1, d1;
-        if (__get_cpuid_count(7, 1, &a1, &b1, &c1, &d1) && ((a1 >> 5) & 1)) /* AVX512_BF16 */
+        if ((c >> 1) & 1) /* leaf 7.0 ECX: AVX512_VBMI */
+            f |= MTK_CPU_AVX512VBMI;
+        if ((a1 >> 5) & 1) /* leaf 7.1 EAX: AVX512_BF16 */
             f |= MTK_CPU_AVX512BF16;
     }
     return f;

@@ -81,6 +81,19 @@ static const mtk_table avx512_int8_table = {
     .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx512,
     .q8_quantize = mtk_q8_quantize__avx512,
 };
+/* The same with the pixel-vectorised first layers (AVX512_VBMI's vpermb). */
+static const mtk_table avx512vbmi_int8_table = {
+    .name = "avx512",
+    .precision = MTK_INT8,
+    .int8_auto = 1,
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
+    .vresample = mtk_u8_vresample__avx512,
+    .q8_conv_hwc = mtk_q8_conv_hwc_rgb16__avx512vbmi,
+    .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx512,
+    .q8_quantize = mtk_q8_quantize__avx512,
+};
 #endif
 #if defined(__aarch64__)
 static const mtk_table neon_table = {
@@ -157,7 +170,7 @@ const mtk_table *mtk_int8_table(const mtk_table *fp32)
         return &scalar_int8_table;
 #if defined(__x86_64__)
     if (fp32 == &avx512_table && (f & MTK_CPU_AVX512VNNI))
-        return &avx512_int8_table;
+        return (f & MTK_CPU_AVX512VBMI) ? &avx512vbmi_int8_table : &avx512_int8_table;
     if (fp32 == &avx2_table && (f & MTK_CPU_AVX2))
         return &avx2_int8_table;
 #endif

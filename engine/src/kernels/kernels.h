@@ -163,6 +163,11 @@ void mtk_q8_quantize__scalar(const float *in, size_t n, float inv_scale, uint8_t
 void mtk_q8_conv_hwc_12x32__avx512vnni(const mtk_q8_layer *l, const uint8_t *in,
                                        size_t in_stride, int out_h, int out_w, void *out,
                                        size_t out_stride);
+/* The first layers (k 3, c_in 3, byte output) vectorised over pixels; other layers go to the
+ * kernel above. Needs AVX512_VBMI besides VNNI. */
+void mtk_q8_conv_hwc_rgb16__avx512vbmi(const mtk_q8_layer *l, const uint8_t *in,
+                                       size_t in_stride, int out_h, int out_w, void *out,
+                                       size_t out_stride);
 void mtk_u8_maxpool_hwc__avx512(const uint8_t *in, int c, int h, int w, int k, int s,
                                 uint8_t *out);
 void mtk_q8_conv_hwc_4x16__avx2(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
