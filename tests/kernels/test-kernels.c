@@ -249,7 +249,7 @@ static int test_vresample(void)
     const int nt = simd_tables(t);
     if (!nt)
         SKIP("no SIMD kernel table on this CPU");
-    const int lengths[] = {1, 3, 7, 8, 15, 16, 17, 31, 33, 100, 1923};
+    const int lengths[] = {1, 3, 7, 8, 15, 16, 17, 31, 33, 63, 64, 65, 100, 129, 1923, 5760};
     for (int i = 0; i < nt; i++) {
         for (int taps = 1; taps <= 7; taps++)
             for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
@@ -270,6 +270,12 @@ static int test_vresample(void)
                     for (int r = 0; r < taps; r++)
                         acc += (double)wt[r] * rows[r][x], mag += fabs((double)wt[r] * rows[r][x]);
                     bad = !(fabs(out[x] - acc) <= 1e-6 * mag + 1e-6);
+                    /* Every SIMD kernel: tap 0 multiplied, then one FMA per tap in order, so
+                     * the pyramid is the same whatever the loop order inside the kernel. */
+                    float chain = wt[0] * (float)rows[0][x];
+                    for (int r = 1; r < taps; r++)
+                        chain = fmaf(wt[r], (float)rows[r][x], chain);
+                    bad |= memcmp(&chain, &out[x], sizeof chain) != 0;
                 }
                 guarded_free(out);
                 for (int r = 0; r < taps; r++)
