@@ -186,7 +186,13 @@ int mtcnn__resample_normalise_hwc(const mtk_table *k, const mtcnn__src *src, int
                             ((size_t)dw * tx + (size_t)dh * ty) * sizeof(float);
     const size_t vrow_bytes = vrow_floats * sizeof(float);
     const size_t tap_bytes = (size_t)ty * (sizeof(uint8_t *) + sizeof(float));
-    char *mem = mtcnn__buf_reserve(tmp, vrow_bytes + tap_bytes + ax_bytes + 64);
+    const int bpp = src->bpp, *off = src->off;
+    const int rgb = (bpp == 3 || bpp == 4) && off[0] == 0 && off[1] == 1 && off[2] == 2;
+    const int bgr = (bpp == 3 || bpp == 4) && off[0] == 2 && off[1] == 1 && off[2] == 0;
+    const int hk = k->hresample && (rgb || bgr) && ncol > 0;
+    const size_t groups = ((size_t)dw + 3) / 4;
+    const size_t hl_bytes = hk ? groups * 4 * (size_t)tx * (sizeof(int32_t) + sizeof(float)) : 0;
+    char *mem = mtcnn__buf_reserve(tmp, vrow_bytes + tap_bytes + ax_bytes + hl_bytes + 64);
     if (!mem)
         return MTCNN_ENOMEM;
     float *vrow = (float *)mem;
@@ -213,6 +219,40 @@ int mtcnn__resample_normalise_hwc(const mtk_table *k, const mtcnn__src *src, int
             if (x < cx0 || x >= cx1)
                 ax.w[(size_t)i * tx + t] = 0.0f;
         }
+    /* For the table's horizontal kernel: each pixel's taps that count, as float offsets into
+     * vrow, in groups of 4 pixels, padded with weight-0 taps on a column it reads anyway
+     * (adding 0 * a finite value to the sum changes nothing: every term is >= 0). */
+    int32_t *hcol = NULL;
+    float *hw = NULL;
+    int ht = 0;
+    if (hk) {
+        hcol = (int32_t *)(mem + vrow_bytes + tap_bytes + ax_bytes);
+        hw = (float *)(hcol + groups * 4 * tx);
+        for (int i = 0; i < dw; i++) {
+            int n = 0;
+            for (int t = 0; t < tx; t++)
+                n += ax.w[(size_t)i * tx + t] != 0.0f;
+            ht = n > ht ? n : ht;
+        }
+        ht = ht < 1 ? 1 : ht;
+        for (size_t i = 0; i < groups * 4; i++) {
+            const size_t g = (i / 4) * (size_t)ht * 4 + i % 4;
+            int n = 0, last = 0;
+            for (int t = 0; t < tx && (int)i < dw; t++) {
+                const float wv = ax.w[i * tx + t];
+                if (wv == 0.0f)
+                    continue;
+                last = (x0 - cx0 + ax.first[i] + t) * bpp;
+                hcol[g + (size_t)n * 4] = last;
+                hw[g + (size_t)n * 4] = wv;
+                n++;
+            }
+            for (; n < ht; n++) {
+                hcol[g + (size_t)n * 4] = last;
+                hw[g + (size_t)n * 4] = 0.0f;
+            }
+        }
+    }
 
     for (int j = row0; j < row1; j++) {
         /* Vertical pass: the rows this output row reads, bytes to floats. */
@@ -233,7 +273,10 @@ int mtcnn__resample_normalise_hwc(const mtk_table *k, const mtcnn__src *src, int
         }
         k->vresample(rows, wt, n, ncol * src->bpp, vrow);
         /* Horizontal pass and normalisation. */
-        hpass(&ax, tx, vrow, x0 - cx0, src->bpp, src->off, dw, o);
+        if (hk)
+            k->hresample(vrow, hcol, hw, ht, dw, bgr, o);
+        else
+            hpass(&ax, tx, vrow, x0 - cx0, src->bpp, src->off, dw, o);
     }
     return 0;
 }

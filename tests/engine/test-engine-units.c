@@ -1,6 +1,7 @@
 /* Engine units with hand-computed answers: NMS, pyramid scales, resampling, box arithmetic,
  * option validation. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "detector.h"
@@ -153,6 +154,57 @@ static int test_resample_padding(void)
     return 0;
 }
 
+/* The tables' horizontal kernel (mtk_table.hresample) against resample.c's own pass, which
+ * it replaces: the same floats bit for bit, on pyramid levels and on crops reaching outside
+ * the image, for every interleaved channel order. */
+static int test_resample_hwc_kernel(void)
+{
+    int checked = 0;
+    for (int ti = 0; mtk_table_names[ti]; ti++) {
+        const mtk_table *k = mtk_find_table(mtk_table_names[ti]);
+        if (!k || !k->hresample)
+            continue;
+        mtk_table own = *k;
+        own.hresample = NULL;
+        const int w = 301, h = 97;
+        uint8_t *img = malloc((size_t)w * h * 4);
+        uint32_t r = 7;
+        for (int i = 0; i < w * h * 4; i++)
+            img[i] = (uint8_t)((r = r * 1664525u + 1013904223u) >> 24);
+        const struct { int bpp, o0, o2; } lay[] = {{3, 0, 2}, {3, 2, 0}, {4, 0, 2}, {4, 2, 0}};
+        /* x0, y0, sw, sh, dw, dh: levels of the whole image, crops at and over the edges,
+         * enlarging ones. */
+        const int rect[][6] = {{0, 0, w, h, 181, 59},   {0, 0, w, h, 128, 42},
+                               {0, 0, w, h, 13, 5},     {0, 0, w, h, w, h},
+                               {-7, -3, 40, 40, 24, 24}, {280, 80, 44, 30, 48, 48},
+                               {-20, 10, 15, 15, 24, 24}, {100, 20, 9, 9, 48, 48},
+                               {5, 5, 200, 60, 3, 1}};
+        for (size_t li = 0; li < sizeof lay / sizeof lay[0]; li++)
+            for (size_t ri = 0; ri < sizeof rect / sizeof rect[0]; ri++) {
+                const int *q = rect[ri];
+                mtcnn__src src = {img, w, h, (ptrdiff_t)w * lay[li].bpp, lay[li].bpp,
+                                  {lay[li].o0, 1, lay[li].o2}};
+                const size_t nf = (size_t)q[4] * q[5] * 3;
+                float *a = malloc(nf * sizeof *a), *b = malloc(nf * sizeof *b);
+                mtcnn__buf tmp = {0};
+                CHECK_INT_EQ(mtcnn__resample_normalise_hwc(k, &src, q[0], q[1], q[2], q[3], q[4],
+                                                           q[5], 0, q[5], a, &tmp), 0);
+                CHECK_INT_EQ(mtcnn__resample_normalise_hwc(&own, &src, q[0], q[1], q[2], q[3],
+                                                           q[4], q[5], 0, q[5], b, &tmp), 0);
+                CHECK_MSG(memcmp(a, b, nf * sizeof *a) == 0,
+                          "%s hresample: bpp %d rect %zu differs from resample.c's pass",
+                          k->name, lay[li].bpp, ri);
+                mtcnn__buf_free(&tmp);
+                free(a), free(b);
+                checked++;
+            }
+        free(img);
+    }
+    if (!checked)
+        SKIP("no table with a horizontal resampling kernel on this CPU");
+    return 0;
+}
+
 static int test_bbreg_rerec_fix(void)
 {
     mtcnn__box b = box(10, 20, 29, 59, 1.0f); /* 20 x 40 with the +1 */
@@ -227,6 +279,7 @@ int main(int argc, char **argv)
         {"resample_identity", test_resample_identity},
         {"resample_enlarge", test_resample_enlarge},
         {"resample_padding", test_resample_padding},
+        {"resample_hwc_kernel", test_resample_hwc_kernel},
         {"bbreg_rerec_fix", test_bbreg_rerec_fix},
         {"options_invalid", test_options_invalid},
         {NULL, NULL}};

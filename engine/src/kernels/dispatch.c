@@ -55,6 +55,7 @@ static const mtk_table avx512_table = {
     .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
     .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
     .vresample = mtk_u8_vresample__avx512,
+    .hresample = mtk_f32_hresample__avx512,
 };
 /* Exact INT8 without VNNI (the sign trick): measured no faster than FP32 AVX2
  * (docs/performance.md), so only an explicit precision int8 selects it. */
@@ -77,6 +78,7 @@ static const mtk_table avx512_int8_table = {
     .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
     .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
     .vresample = mtk_u8_vresample__avx512,
+    .hresample = mtk_f32_hresample__avx512,
     .q8_conv_hwc = mtk_q8_conv_hwc_12x32__avx512vnni,
     .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx512,
     .q8_quantize = mtk_q8_quantize__avx512,
@@ -90,6 +92,7 @@ static const mtk_table avx512vbmi_int8_table = {
     .conv_hwc = mtk_f32_conv_hwc_12x32__avx512,
     .maxpool_hwc = mtk_f32_maxpool_hwc__avx512,
     .vresample = mtk_u8_vresample__avx512,
+    .hresample = mtk_f32_hresample__avx512,
     .q8_conv_hwc = mtk_q8_conv_hwc_rgb16__avx512vbmi,
     .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx512,
     .q8_quantize = mtk_q8_quantize__avx512,

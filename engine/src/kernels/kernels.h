@@ -71,6 +71,15 @@ typedef void (*mtk_maxpool_hwc_fn)(const float *in, int c, int h, int w, int k, 
 typedef void (*mtk_vresample_fn)(const uint8_t *const *rows, const float *wt, int taps, int n,
                                  float *out);
 
+/* Horizontal resampling of one vertically resampled row v (interleaved floats) with the
+ * normalisation of the nets' input, for the first n output pixels:
+ *     out[i * 3 + c'] = (sum_{t < taps} w[j] * v[col[j] + c] - 127.5) * 0.0078125,
+ * j = (i / 4) * taps * 4 + t * 4 + i % 4 (tap lists in groups of 4 pixels, padded with weight-0
+ * taps on a readable column; v holds 4 readable floats from every col), c < 3, c' = c or 2 - c
+ * when bgr. The sum starts at 0 and adds each product in tap order, a multiply then an add. */
+typedef void (*mtk_hresample_fn)(const float *v, const int32_t *col, const float *w, int taps,
+                                 int n, int bgr, float *out);
+
 /* ---- INT8 ops (HWC, uint8 activations, int8 weights) ------------------------------------
  *
  * Activations are quantised per tensor, symmetrically, and stored offset by 128 as bytes:
@@ -131,6 +140,7 @@ typedef struct mtk_table {
     mtk_conv_hwc_fn conv_hwc;
     mtk_maxpool_hwc_fn maxpool_hwc;
     mtk_vresample_fn vresample; /* set in every table */
+    mtk_hresample_fn hresample; /* NULL: resample.c's own pass */
     /* Set in the INT8 tables only. */
     mtk_q8_conv_hwc_fn q8_conv_hwc;
     mtk_u8_maxpool_hwc_fn u8_maxpool_hwc;
@@ -151,6 +161,8 @@ void mtk_f32_maxpool_hwc__scalar(const float *in, int c, int h, int w, int k, in
                                  float *out);
 void mtk_u8_vresample__scalar(const uint8_t *const *rows, const float *wt, int taps, int n,
                               float *out);
+void mtk_f32_hresample__scalar(const float *v, const int32_t *col, const float *w, int taps,
+                               int n, int bgr, float *out);
 
 /* INT8 scalar references (oracles of the SIMD INT8 kernels, bit for bit). */
 void mtk_q8_conv_hwc__scalar(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
@@ -191,6 +203,8 @@ void mtk_f32_maxpool_hwc__avx512(const float *in, int c, int h, int w, int k, in
                                  float *out);
 void mtk_u8_vresample__avx512(const uint8_t *const *rows, const float *wt, int taps, int n,
                               float *out);
+void mtk_f32_hresample__avx512(const float *v, const int32_t *col, const float *w, int taps,
+                               int n, int bgr, float *out);
 #endif
 #if defined(__aarch64__)
 void mtk_q8_conv_hwc_6x16__neondot(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
