@@ -32,6 +32,10 @@ double bench_peak_gflops(const char *isa, double seconds)
         loop = bench_peak_loop_avx2;
     else if (!strcmp(isa, "avx512"))
         loop = bench_peak_loop_avx512;
+    else if (!strcmp(isa, "vnni"))
+        loop = bench_peak_loop_vnni;
+    else if (!strcmp(isa, "bf16"))
+        loop = bench_peak_loop_bf16;
 #endif
 #if defined(__aarch64__)
     else if (!strcmp(isa, "neon"))

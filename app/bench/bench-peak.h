@@ -11,3 +11,7 @@ double bench_peak_loop_scalar(long iters);
 double bench_peak_loop_avx2(long iters);
 double bench_peak_loop_avx512(long iters);
 double bench_peak_loop_neon(long iters);
+/* Dot-product loops ("vnni": vpdpbusd ZMM, "bf16": vdpbf16ps ZMM), ops = 2 per multiply-add;
+ * bench_peak_gflops takes these names too (GOP/s). */
+double bench_peak_loop_vnni(long iters);
+double bench_peak_loop_bf16(long iters);

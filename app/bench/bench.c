@@ -14,6 +14,7 @@
 #include "args.h"
 #include "bench-peak.h"
 #include "bench-track.h"
+#include "cpu.h"
 #include "clock.h"
 #include "frame.h"
 #include "image-file.h"
@@ -43,6 +44,8 @@ static const char usage_text[] =
     "  --precision P      auto (default), fp32 or int8 (the line above the table says which\n"
     "                     ran; % of peak is of the FP32 peak either way)\n"
     "  --json             one JSON object instead of the table\n"
+    "  --peaks            print the multiply-add rate of each kernel instruction this CPU\n"
+    "                     has (FP32 FMA, INT8 vpdpbusd, BF16 vdpbf16ps) and exit\n"
     "  --track FRAMES     the tracker against full detection instead, on the first FRAMES\n"
     "                     frames of VIDEO (Y4M or MJPEG AVI; default: the demo source), both\n"
     "                     on every frame: per size (--size, else 640x480, 1280x720 and\n"
@@ -58,7 +61,7 @@ static const char usage_text[] =
 
 typedef struct bench_args {
     const char *model, *image, *kernels;
-    int width, height, min_face, threads, iters, json;
+    int width, height, min_face, threads, iters, json, peaks;
     int track_frames, size_given; /* --track FRAMES; --size was given */
     mtcnn_precision precision;
     mtcnn_tracker_options topt;   /* defaults changed by --track-option */
@@ -112,6 +115,10 @@ static int parse_args(int argc, char **argv, bench_args *a)
             a->json = 1;
             continue;
         }
+        if (!strcmp(arg, "--peaks")) {
+            a->peaks = 1;
+            continue;
+        }
         if (arg[0] != '-') {
             if (a->image)
                 return app_usage_error(PROG, "more than one IMAGE or VIDEO");
@@ -162,7 +169,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
         } else
             return app_usage_error(PROG, "unknown option %s", arg);
     }
-    if (!a->image && !a->track_frames)
+    if (!a->image && !a->track_frames && !a->peaks)
         return app_usage_error(PROG, "no IMAGE given");
     if (a->track_frames && a->size_given && a->width == 0)
         return app_usage_error(PROG, "--track needs a frame size, not 0x0");
@@ -252,12 +259,48 @@ static int run_track(const bench_args *a, const mtcnn_model *model)
     return 0;
 }
 
+/* --peaks: one core's multiply-add rate of each kernel instruction this CPU has (the
+ * BF16 decision in docs/performance.md rests on these). */
+static int print_peaks(void)
+{
+    const unsigned f = mtk_cpu_features();
+    (void)f;
+    const struct {
+        const char *loop, *what;
+        int ops_per_mac, have;
+    } p[] = {
+        {"scalar", "scalar FP32 multiply + add", 2, 1},
+#if defined(__x86_64__)
+        {"avx2", "AVX2 FP32 FMA (vfmadd ymm)", 2, !!(f & MTK_CPU_AVX2)},
+        {"avx512", "AVX-512 FP32 FMA (vfmadd zmm)", 2, !!(f & MTK_CPU_AVX512)},
+        {"vnni", "AVX-512 VNNI INT8 (vpdpbusd zmm)", 2, !!(f & MTK_CPU_AVX512VNNI)},
+        {"bf16", "AVX-512 BF16 (vdpbf16ps zmm)", 2, !!(f & MTK_CPU_AVX512BF16)},
+#endif
+#if defined(__aarch64__)
+        {"neon", "NEON FP32 FMA", 2, !!(f & MTK_CPU_NEON)},
+#endif
+    };
+    printf("multiply-adds per second, one core, best of 40 runs (load average %.2f)\n",
+           load_average());
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+        if (!p[i].have) {
+            printf("  %-36s  (not on this CPU)\n", p[i].what);
+            continue;
+        }
+        const double g = bench_peak_gflops(p[i].loop, 0.3) / p[i].ops_per_mac;
+        printf("  %-36s %8.1f G/s\n", p[i].what, g);
+    }
+    return 0;
+}
+
 static int run_program(int argc, char **argv)
 {
     bench_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (a.peaks)
+        return print_peaks();
     const mtk_table *k = mtk_find_table(a.kernels);
     if (!k) {
         fprintf(stderr, PROG ": kernels '%s' not supported by this CPU or build\n", a.kernels);
