@@ -201,6 +201,12 @@ static int test_q8_conv(void)
         t[++nt] = &vnni;
     else
         fprintf(stderr, "(no AVX512_VNNI: the VNNI kernel alone is not checked)\n");
+    /* With AVX-VNNI the AVX2 table's INT8 kernel is the VNNI one: the sign-trick kernel
+     * (CPUs with AVX2 only) is checked by itself. */
+    mtk_table avx2_sign = {.name = "avx2 (sign trick)",
+                           .q8_conv_hwc = mtk_q8_conv_hwc_4x16__avx2};
+    if ((mtk_cpu_features() & MTK_CPU_AVXVNNI) && (mtk_cpu_features() & MTK_CPU_AVX2))
+        t[++nt] = &avx2_sign;
     if (!(mtk_cpu_features() & MTK_CPU_AVX512VBMI))
         fprintf(stderr, "(no AVX512_VBMI: the pixel-vectorised first-layer kernel is not "
                         "checked)\n");

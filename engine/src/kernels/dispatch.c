@@ -70,6 +70,21 @@ static const mtk_table avx2_int8_table = {
     .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx2,
     .q8_quantize = mtk_q8_quantize__avx2,
 };
+/* AVX-VNNI (no AVX-512: Alder Lake and the like): exact INT8 at 2x the AVX2 kernel's
+ * multiply-adds per instruction. Not measured against FP32 on such a CPU (this machine has
+ * AVX-512, docs/performance.md gives its --kernels avx2 figures), so auto keeps FP32 there
+ * until it is. */
+static const mtk_table avxvnni_int8_table = {
+    .name = "avx2",
+    .precision = MTK_INT8,
+    MTK_REFERENCE_OPS,
+    .conv_hwc = mtk_f32_conv_hwc_6x16__avx2,
+    .maxpool_hwc = mtk_f32_maxpool_hwc__avx2,
+    .vresample = mtk_u8_vresample__avx2,
+    .q8_conv_hwc = mtk_q8_conv_hwc_6x16__avxvnni,
+    .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx2,
+    .q8_quantize = mtk_q8_quantize__avx2,
+};
 static const mtk_table avx512_int8_table = {
     .name = "avx512",
     .precision = MTK_INT8,
@@ -174,6 +189,8 @@ const mtk_table *mtk_int8_table(const mtk_table *fp32)
 #if defined(__x86_64__)
     if (fp32 == &avx512_table && (f & MTK_CPU_AVX512VNNI))
         return (f & MTK_CPU_AVX512VBMI) ? &avx512vbmi_int8_table : &avx512_int8_table;
+    if (fp32 == &avx2_table && (f & MTK_CPU_AVXVNNI))
+        return &avxvnni_int8_table;
     if (fp32 == &avx2_table && (f & MTK_CPU_AVX2))
         return &avx2_int8_table;
 #endif

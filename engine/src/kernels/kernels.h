@@ -184,6 +184,9 @@ void mtk_u8_maxpool_hwc__avx512(const uint8_t *in, int c, int h, int w, int k, i
                                 uint8_t *out);
 void mtk_q8_conv_hwc_4x16__avx2(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
                                 int out_h, int out_w, void *out, size_t out_stride);
+/* AVX-VNNI (VEX vpdpbusd on YMM), for CPUs with it and no AVX-512. */
+void mtk_q8_conv_hwc_6x16__avxvnni(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                                   int out_h, int out_w, void *out, size_t out_stride);
 void mtk_u8_maxpool_hwc__avx2(const uint8_t *in, int c, int h, int w, int k, int s,
                               uint8_t *out);
 void mtk_q8_quantize__avx2(const float *in, size_t n, float inv_scale, uint8_t *out);
