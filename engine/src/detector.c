@@ -41,7 +41,7 @@ int mtcnn_precision_parse(const char *name, mtcnn_precision *out)
 
 /* The kernel table for the asked precision: INT8 needs the model's calibration and an INT8
  * kernel for this CPU's table; AUTO takes INT8 only where it was measured faster than FP32
- * (int8_auto: VNNI, sdot; the AVX2 and scalar INT8 tables are not). */
+ * (int8_auto: AVX-512 VNNI, AVX-VNNI, sdot; not the AVX2 sign-trick and scalar ones). */
 static int pick_table(const mtcnn_model *m, int precision, const mtk_table **out)
 {
     const mtk_table *base = mtk_get_table(), *q8 = mtk_int8_table(base);

@@ -300,9 +300,42 @@ static int test_quantize(void)
     return 0;
 }
 
+/* Which INT8 kernel each table gets, from the CPU's features: the selection of precision
+ * auto rests on int8_auto (docs/performance.md). */
+static int test_int8_selection(void)
+{
+#if defined(__x86_64__)
+    const unsigned f = mtk_cpu_features();
+    const mtk_table *avx2 = mtk_find_table("avx2"), *avx512 = mtk_find_table("avx512");
+    if (avx2) {
+        const mtk_table *q = mtk_int8_table(avx2);
+        CHECK(q && q->precision == MTK_INT8);
+        CHECK(q->q8_conv_hwc == ((f & MTK_CPU_AVXVNNI) ? mtk_q8_conv_hwc_6x16__avxvnni
+                                                       : mtk_q8_conv_hwc_4x16__avx2));
+        CHECK_INT_EQ(q->int8_auto, (f & MTK_CPU_AVXVNNI) ? 1 : 0);
+    }
+    if (avx512) {
+        const mtk_table *q = mtk_int8_table(avx512);
+        if (!(f & MTK_CPU_AVX512VNNI)) {
+            CHECK(q == NULL);
+        } else {
+            CHECK(q && q->int8_auto == 1);
+            CHECK(q->q8_conv_hwc == ((f & MTK_CPU_AVX512VBMI) ? mtk_q8_conv_hwc_rgb16__avx512vbmi
+                                                              : mtk_q8_conv_hwc_12x32__avx512vnni));
+        }
+    }
+    if (!avx2 && !avx512)
+        SKIP("no AVX2 on this CPU");
+    return 0;
+#else
+    SKIP("x86-64 tables only");
+#endif
+}
+
 int main(int argc, char **argv)
 {
     static const check_case cases[] = {{"q8_conv", test_q8_conv},
+                                       {"int8_selection", test_int8_selection},
                                        {"u8_maxpool", test_u8_maxpool},
                                        {"quantize", test_quantize},
                                        {NULL, NULL}};

@@ -70,13 +70,12 @@ static const mtk_table avx2_int8_table = {
     .u8_maxpool_hwc = mtk_u8_maxpool_hwc__avx2,
     .q8_quantize = mtk_q8_quantize__avx2,
 };
-/* AVX-VNNI (no AVX-512: Alder Lake and the like): exact INT8 at 2x the AVX2 kernel's
- * multiply-adds per instruction. Not measured against FP32 on such a CPU (this machine has
- * AVX-512, docs/performance.md gives its --kernels avx2 figures), so auto keeps FP32 there
- * until it is. */
+/* AVX-VNNI (the AVX2 table on CPUs with it, e.g. Alder Lake without AVX-512): measured
+ * faster than FP32 AVX2 (`mtcam-bench --kernels avx2`, docs/performance.md), so auto takes it. */
 static const mtk_table avxvnni_int8_table = {
     .name = "avx2",
     .precision = MTK_INT8,
+    .int8_auto = 1,
     MTK_REFERENCE_OPS,
     .conv_hwc = mtk_f32_conv_hwc_6x16__avx2,
     .maxpool_hwc = mtk_f32_maxpool_hwc__avx2,

@@ -131,7 +131,8 @@ typedef struct mtk_table {
     const char *name; /* "scalar", "avx2", "avx512", "neon" */
     mtk_precision precision; /* MTK_INT8: the nets run the q8 ops below (HWC graph) */
     int int8_auto; /* INT8 tables: measured faster than their FP32 sibling, so precision
-                      auto takes them (VNNI, sdot; not the AVX2 and scalar ones) */
+                      auto takes them (AVX-512 VNNI, AVX-VNNI, sdot; not the AVX2
+                      sign-trick and scalar ones) */
     mtk_conv_fn conv;
     mtk_prelu_fn prelu;
     mtk_maxpool_fn maxpool;
