@@ -3,8 +3,8 @@
  * is a multiply then an add per tap, as the SSE pass in resample.c that it replaces does. */
 #include "kernels.h"
 
-void mtk_f32_hresample__scalar(const float *v, const int32_t *col, const float *w, int taps,
-                               int n, int bgr, float *out)
+void mtk_f32_hresample__scalar(const float *v, const int32_t *col, const float *w, int taps, int n,
+                               int bgr, float *out)
 {
     for (int i = 0; i < n; i++) {
         const size_t g = (size_t)(i / 4) * taps * 4 + i % 4;

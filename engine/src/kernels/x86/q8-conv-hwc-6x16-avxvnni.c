@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) void tile(int mr, const mtk_q8_laye
 }
 
 void mtk_q8_conv_hwc_6x16__avxvnni(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
-                                int out_h, int out_w, void *out, size_t out_stride)
+                                   int out_h, int out_w, void *out, size_t out_stride)
 {
     const int c_out = l->c_out, quantised = l->out_inv_scale > 0.0f;
     const size_t esz = quantised ? 1 : sizeof(float);

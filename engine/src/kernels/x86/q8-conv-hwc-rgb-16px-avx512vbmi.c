@@ -112,8 +112,7 @@ tile(const int nc, int ns, const mtk_q8_layer *l, const uint8_t *in, size_t in_s
 /* All tiles of the output for one chunk width nc (a constant in each instance). */
 static inline __attribute__((always_inline)) void
 chunk(const int nc, int ns, const mtk_q8_layer *l, const uint8_t *in, size_t in_stride, int out_h,
-      int out_w, uint8_t *out, size_t out_stride, int n0, const __m512i idx[3],
-      const __m512i tr[4])
+      int out_w, uint8_t *out, size_t out_stride, int n0, const __m512i idx[3], const __m512i tr[4])
 {
     const int8_t *w = l->w + (size_t)(n0 / MTK_PANEL) * 3 * l->kc4 * MTK_PANEL;
     for (int y = 0; y < out_h; y++) {
@@ -127,9 +126,8 @@ chunk(const int nc, int ns, const mtk_q8_layer *l, const uint8_t *in, size_t in_
     }
 }
 
-void mtk_q8_conv_hwc_rgb16__avx512vbmi(const mtk_q8_layer *l, const uint8_t *in,
-                                       size_t in_stride, int out_h, int out_w, void *out,
-                                       size_t out_stride)
+void mtk_q8_conv_hwc_rgb16__avx512vbmi(const mtk_q8_layer *l, const uint8_t *in, size_t in_stride,
+                                       int out_h, int out_w, void *out, size_t out_stride)
 {
     if (l->k != 3 || l->c_in != 3 || !(l->out_inv_scale > 0.0f)) {
         mtk_q8_conv_hwc_12x32__avx512vnni(l, in, in_stride, out_h, out_w, out, out_stride);
