@@ -20,22 +20,27 @@
 #error "MTCAM_EXE must name the mtcam executable"
 #endif
 
+/* The shipped model: every case that needs *a* model runs on it (no ../shared needed). */
 static const char *model_path(void)
+{
+    return MTCAM_SOURCE_DIR "/models/mtcam.mtcnn";
+}
+
+/* The converted original weights, or NULL. */
+static const char *original_path(void)
 {
     const char *m = getenv("MTCAM_TEST_MODEL");
     return m && access(m, R_OK) == 0 ? m : NULL;
 }
 
-#define NEED_MODEL()                                                                          \
-    do {                                                                                      \
-        if (!model_path())                                                                    \
-            SKIP("no converted original weights (MTCAM_TEST_MODEL=%s): they come from "       \
-                 "../shared/models/reference via mtcam-convert",                              \
-                 getenv("MTCAM_TEST_MODEL") ? getenv("MTCAM_TEST_MODEL") : "unset");          \
+#define NEED_MODEL()                                                                               \
+    do {                                                                                           \
+        if (access(model_path(), R_OK) != 0)                                                       \
+            SKIP("%s not found", model_path());                                                    \
     } while (0)
 
 typedef struct run_result {
-    int status;     /* exit status, or 128 + signal */
+    int status;      /* exit status, or 128 + signal */
     char out[65536]; /* stdout */
     char err[8192];  /* stderr */
 } run_result;
@@ -69,8 +74,7 @@ static unsigned next_guard_s;
 /* Runs mtcam with argv (NULL-terminated, without the program). When term_after_ms > 0 the
  * program gets SIGTERM after that long. fsize_limit > 0 applies RLIMIT_FSIZE to it. Output
  * goes through temporary files (no pipe deadlocks). */
-static int run_mtcam(const char *const *args, int term_after_ms, rlim_t fsize_limit,
-                     run_result *r)
+static int run_mtcam(const char *const *args, int term_after_ms, rlim_t fsize_limit, run_result *r)
 {
     char out_path[] = "/tmp/mtcam-cli-out-XXXXXX", err_path[] = "/tmp/mtcam-cli-err-XXXXXX";
     int fo = mkstemp(out_path), fe = mkstemp(err_path);
@@ -181,8 +185,8 @@ static int test_output_errors_exit_1(void)
     CHECK(r);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         /* the project's own model (the default): no ../shared needed */
-        const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "5",
-                              "--output", cases[i].dev, NULL};
+        const char *args[] = {"demo", "--size",   "320x240",    "--headless", "--frames",
+                              "5",    "--output", cases[i].dev, NULL};
         CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
         CHECK_MSG(r->status == 1, "%s: exit %d, stderr '%s'", cases[i].dev, r->status, r->err);
         CHECK_STR_CONTAINS(r->err, cases[i].says);
@@ -196,8 +200,8 @@ static int test_no_model_exit_1(void)
 {
     run_result *r = malloc(sizeof *r);
     CHECK(r);
-    const char *args[] = {"demo", "--headless", "--frames", "2", "--model",
-                          "/nonexistent/model.mtcnn", NULL};
+    const char *args[] = {
+        "demo", "--headless", "--frames", "2", "--model", "/nonexistent/model.mtcnn", NULL};
     CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
     CHECK_INT_EQ(r->status, 1);
     CHECK_STR_CONTAINS(r->err, "mtcam: /nonexistent/model.mtcnn");
@@ -238,16 +242,17 @@ static int first_box(const char *line, float box[4])
                : -1;
 }
 
-static int test_headless_json(void)
+/* The face as the full cascade finds it, FP32 (mtcam-detect --precision fp32): the shipped
+ * model on Grace Hopper's portrait (a face of 223 px; its track frames settle with the right
+ * edge 8-10 px out, measured: tolerance 11 px, 5 %), the original weights on
+ * kpzhang93_test2.jpg (150 px; within 6 px, 4 %). */
+static int headless_json(const char *photo, const char *model, const float want[4],
+                         double track_tol)
 {
-    NEED_MODEL();
-    const char *photo = check_shared_path("data/peer-tests/kpzhang93_test2.jpg");
-    if (!photo)
-        SKIP("../shared/data/peer-tests not found");
     run_result *r = malloc(sizeof *r);
     CHECK(r);
-    const char *args[] = {photo, "--headless", "--frames", "5", "--json", "--model",
-                          model_path(), NULL};
+    const char *args[] = {photo,         "--headless", "--frames", "5",   "--json",
+                          "--precision", "fp32",       "--model",  model, NULL};
     CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
     CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
     CHECK(count_lines(r->out) >= 1);
@@ -264,27 +269,45 @@ static int test_headless_json(void)
         /* Every frame, in order; tracking is on by default: a scan, then track frames, and
          * the face keeps its id. */
         CHECK_INT_EQ(frame, lines);
-        CHECK_MSG(!strcmp(mode, frame == 0 ? "scan" : "track"), "frame %llu: mode %s", frame,
-                  mode);
+        CHECK_MSG(!strcmp(mode, frame == 0 ? "scan" : "track"), "frame %llu: mode %s", frame, mode);
         CHECK_STR_CONTAINS(line, "{\"id\": 1, \"box\": [");
         lines++;
         CHECK(line[strlen(line) - 1] == '}');
         float box[4];
         CHECK_INT_EQ(first_box(line, box), 0);
         /* The scan frame is the full cascade's box; track frames re-estimate it from
-         * candidates around the last one, which settles within a few pixels of it (4% of
-         * the face's 150 px side). */
-        const double tol = frame == 0 ? 2 : 6;
-        CHECK_NEAR(box[0], 190.1, tol);
-        CHECK_NEAR(box[1], 72.7, tol);
-        CHECK_NEAR(box[2], 339.0, tol);
-        CHECK_NEAR(box[3], 265.9, tol);
+         * candidates around the last one, which settles within a few pixels of it:
+         * track_tol. */
+        const double tol = frame == 0 ? 2 : track_tol;
+        for (int c = 0; c < 4; c++)
+            CHECK_NEAR(box[c], want[c], tol);
         CHECK_STR_CONTAINS(line, "\"landmarks\": [[");
-        CHECK_STR_CONTAINS(line, "\"score\": 0.99");
+        const char *sc = strstr(line, "\"score\": ");
+        double score = 0;
+        CHECK(sc && sscanf(sc, "\"score\": %lf", &score) == 1);
+        CHECK_MSG(score >= 0.99, "score %.4f", score);
     }
     CHECK_INT_EQ(lines, 5);
     free(r);
     return 0;
+}
+
+static int test_headless_json(void)
+{
+    NEED_MODEL();
+    static const float shipped[4] = {150.1f, 81.8f, 373.3f, 304.1f};
+    static const float original[4] = {190.1f, 72.7f, 339.0f, 265.9f};
+    CHECK_INT_EQ(headless_json(MTCAM_SOURCE_DIR "/assets/demo/grace-hopper.jpg", model_path(),
+                               shipped, 11),
+                 0);
+    const char *photo = check_shared_path("data/peer-tests/kpzhang93_test2.jpg");
+    if (!photo || !original_path()) {
+        fprintf(stderr, "note: no ../shared or original weights: the shipped model only\n");
+        return 0;
+    }
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", photo);
+    return headless_json(copy, original_path(), original, 6);
 }
 
 /* --headless --json on the demo at 1280x720 accounts for every frame from 0 (issue 15: the
@@ -296,8 +319,8 @@ static int test_headless_every_frame(void)
     run_result *r = malloc(sizeof *r);
     CHECK(r);
     for (int track = 1; track >= 0; track--) {
-        const char *args[] = {"demo", "--size", "1280x720", "--headless", "--frames", "6",
-                              "--json", "--track", track ? "on" : "off", "--model",
+        const char *args[] = {"demo",       "--size", "1280x720", "--headless",         "--frames",
+                              "6",          "--json", "--track",  track ? "on" : "off", "--model",
                               model_path(), NULL};
         CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
         CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
@@ -343,8 +366,8 @@ static int test_headless_record(void)
     int rc = recording_setup("rec.avi", dir, path, &r);
     if (rc)
         return rc;
-    const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "30",
-                          "--record", path, "--model", model_path(), NULL};
+    const char *args[] = {"demo",     "--size", "320x240", "--headless", "--frames", "30",
+                          "--record", path,     "--model", model_path(), NULL};
     CHECK_INT_EQ(run_mtcam(args, 0, 0, r), 0);
     CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
     CHECK_STR_CONTAINS(r->err, "recorded 30 frames (0 dropped)");
@@ -370,8 +393,8 @@ static int test_sigterm_while_recording(void)
     int rc = recording_setup("term.avi", dir, path, &r);
     if (rc)
         return rc;
-    const char *args[] = {"demo", "--size", "320x240", "--headless", "--record", path,
-                          "--model", model_path(), NULL};
+    const char *args[] = {"demo", "--size",  "320x240",    "--headless", "--record",
+                          path,   "--model", model_path(), NULL};
     CHECK_INT_EQ(run_mtcam(args, 4000, 0, r), 0);
     CHECK_MSG(r->status == 0, "exit %d: %s", r->status, r->err);
     CHECK_STR_CONTAINS(r->err, "recorded ");
@@ -415,8 +438,8 @@ static int test_full_disk_rlimit(void)
     int rc = recording_setup("full.avi", dir, path, &r);
     if (rc)
         return rc;
-    const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "200",
-                          "--record", path, "--model", model_path(), NULL};
+    const char *args[] = {"demo",     "--size", "320x240", "--headless", "--frames", "200",
+                          "--record", path,     "--model", model_path(), NULL};
     /* mtcam ignores SIGXFSZ, so the limit makes write() fail with EFBIG. */
     CHECK_INT_EQ(run_mtcam(args, 0, 120 * 1000, r), 0);
     CHECK_INT_EQ(check_full_disk_run(path, r), 0);
@@ -440,8 +463,8 @@ static int test_full_disk_tmpfs(void)
         SKIP("cannot mount a small tmpfs (%s); full_disk_rlimit covers the same path",
              strerror(err));
     }
-    const char *args[] = {"demo", "--size", "320x240", "--headless", "--frames", "300",
-                          "--record", path, "--model", model_path(), NULL};
+    const char *args[] = {"demo",     "--size", "320x240", "--headless", "--frames", "300",
+                          "--record", path,     "--model", model_path(), NULL};
     rc = run_mtcam(args, 0, 0, r);
     int checked = rc == 0 ? check_full_disk_run(path, r) : 1;
     int nospace = strstr(r->err, "No space left on device") != NULL;
