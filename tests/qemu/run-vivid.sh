@@ -1,6 +1,8 @@
 #!/bin/sh
 # run-vivid.sh GUEST-BINARY FACE.jpg MODEL|"" WORKDIR [OWN-MODEL]   (MODEL: the original weights,
 # for detect_original; OWN-MODEL: models/mtcam.mtcnn, for detect and the vcam cases)
+# With MTCAM_VIVID_UNPLUG_CYCLES=N in the environment the guest runs only the case
+# unplug_cycles: N unplug/replug cycles in a row.
 # Boots the Debian kernel under QEMU (TCG, 1 CPU) with a busybox initramfs that loads the
 # vivid driver and runs GUEST-BINARY (tests/qemu/vivid-guest.c); the guest writes its results
 # as a tar onto a virtio disk, which this script unpacks into WORKDIR/results. Exit 0 when the
@@ -69,6 +71,9 @@ own_model_arg=""
 if [ -n "$own_model" ] && [ -f "$own_model" ]; then # the project's model: the detect and vcam cases
     cp "$own_model" "$root/own.mtcnn"
     own_model_arg=/own.mtcnn
+fi
+if [ -n "${MTCAM_VIVID_UNPLUG_CYCLES:-}" ]; then # only the long unplug run (unplug_cycles)
+    echo "$MTCAM_VIVID_UNPLUG_CYCLES" > "$root/unplug-cycles.txt"
 fi
 cat > "$root/init" <<INIT
 #!/bin/sh

@@ -10,7 +10,11 @@
  *   detect_original  the same with the original MTCNN weights (converted from ../shared by
  *             the test original_model.convert; skipped without them)
  *   unplug    vivid's "Disconnect" control unplugs the camera mid-stream: the capture thread
- *             reports it, retries, and picks the camera up again after the module is reloaded
+ *             reports it, retries while it is away, and picks it up again once it is back
+ *             (when the test lets go of its own handle), and no frame captured before the
+ *             replug is handed over after the reopening
+ *   unplug_cycles  the same N times in a row (only this, when run-vivid.sh writes
+ *             /unplug-cycles.txt: MTCAM_VIVID_UNPLUG_CYCLES=N; the slow test qemu.vivid.unplug_20)
  *   vcam_*    the virtual camera writing to the output node (vivid-vcam.c)
  * Each case prints "PASS name", "FAIL name: why" or "SKIP name: why" to summary.txt in the
  * results folder (and to the console). Exit status: 0 unless a case failed. */
@@ -151,8 +155,8 @@ static void case_rate(void)
             return;
         }
         if (f->width != W || f->height != H || f->stride < 3 * W || (i && f->seq != prev_seq + 1)) {
-            report("FAIL", "rate", "frame %d: %dx%d stride %td seq %llu", i, f->width,
-                   f->height, f->stride, (unsigned long long)f->seq);
+            report("FAIL", "rate", "frame %d: %dx%d stride %td seq %llu", i, f->width, f->height,
+                   f->stride, (unsigned long long)f->seq);
             capture_close(src);
             return;
         }
@@ -294,15 +298,15 @@ static void feeder(const uint8_t *img, int ready_fd)
                  fmt.fmt.pix.height);
         goto fail;
     }
-    struct v4l2_requestbuffers req = {.count = 3, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
-                                      .memory = V4L2_MEMORY_MMAP};
+    struct v4l2_requestbuffers req = {
+        .count = 3, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .memory = V4L2_MEMORY_MMAP};
     if (xioctl(fd, VIDIOC_REQBUFS, &req) != 0 || req.count < 2) {
         snprintf(err, sizeof err, "output REQBUFS: %s", strerror(errno));
         goto fail;
     }
     for (n = 0; n < req.count && n < 4; n++) {
-        struct v4l2_buffer b = {.index = n, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
-                                .memory = V4L2_MEMORY_MMAP};
+        struct v4l2_buffer b = {
+            .index = n, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .memory = V4L2_MEMORY_MMAP};
         if (xioctl(fd, VIDIOC_QUERYBUF, &b) != 0) {
             snprintf(err, sizeof err, "output QUERYBUF: %s", strerror(errno));
             goto fail;
@@ -373,8 +377,8 @@ static uint8_t *make_picture(const char *face_path, char *err, size_t esize)
     return img;
 }
 
-static int detect_best(mtcnn_detector *det, const uint8_t *data, ptrdiff_t stride,
-                       mtcnn_face *best, int *count)
+static int detect_best(mtcnn_detector *det, const uint8_t *data, ptrdiff_t stride, mtcnn_face *best,
+                       int *count)
 {
     mtcnn_image im = {data, W, H, stride, MTCNN_PIXEL_RGB24};
     const mtcnn_face *faces;
@@ -408,8 +412,7 @@ static void skip_detect(const detect_case *cases, int n, const char *why)
         report("SKIP", cases[i].name, "%s", why);
 }
 
-static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
-                        const detect_case *dc)
+static void case_detect(const uint8_t *picture, const mtcam_frame *captured, const detect_case *dc)
 {
     const char *name = dc->name, *model_path = dc->model_path;
     if (!model_path || !*model_path || access(model_path, R_OK) != 0) {
@@ -436,19 +439,17 @@ static void case_detect(const uint8_t *picture, const mtcam_frame *captured,
     if (rc)
         report("FAIL", name, "mtcnn_detect: %s", mtcnn_last_error());
     else if (n_cap < 1)
-        report("FAIL", name, "no face found in the captured frame (%d in the original)",
-               n_orig);
+        report("FAIL", name, "no face found in the captured frame (%d in the original)", n_orig);
     else if (on_capture.score < 0.9f)
         report("FAIL", name, "best face score %.3f < 0.9", on_capture.score);
     else if (n_orig < 1 || iou(on_capture.box, on_original.box) < 0.95f)
-        report("FAIL", name, "captured-frame face differs from the original's (%d faces)",
-               n_orig);
+        report("FAIL", name, "captured-frame face differs from the original's (%d faces)", n_orig);
     else
         report("PASS", name,
                "%d face(s); best %.3f at [%.0f %.0f %.0f %.0f], same as on the original; %.0f ms "
                "under emulation",
-               n_cap, on_capture.score, on_capture.box[0], on_capture.box[1],
-               on_capture.box[2], on_capture.box[3], ms);
+               n_cap, on_capture.score, on_capture.box[0], on_capture.box[1], on_capture.box[2],
+               on_capture.box[3], ms);
     mtcnn_detector_destroy(det);
     mtcnn_model_free(model);
 }
@@ -539,8 +540,8 @@ static void case_loopback(const char *face_path, const detect_case *detects, int
     if (captured.data)
         save_ppm("loopback-captured.ppm", captured.data, captured.stride, W, H);
     if (best_mean > 0.5 || best_exact < 3L * W * H * 99 / 100) {
-        report("FAIL", "loopback", "best frame: mean |diff| %.3f, %.2f%% of bytes exact",
-               best_mean, 100.0 * best_exact / (3.0 * W * H));
+        report("FAIL", "loopback", "best frame: mean |diff| %.3f, %.2f%% of bytes exact", best_mean,
+               100.0 * best_exact / (3.0 * W * H));
         skip_detect(detects, n_detects, "no loopback frame");
     } else {
         report("PASS", "loopback", "%s; mean |diff| %.3f, %.2f%% of bytes exact",
@@ -556,7 +557,8 @@ done:
     free(picture);
 }
 
-/* ---- unplug and replug ------------------------------------------------------------------------ */
+/* ---- unplug and replug ------------------------------------------------------------------------
+ */
 
 static int wait_state(capture_thread *th, const char *text, int ms, capture_thread_stats *st)
 {
@@ -570,14 +572,90 @@ static int wait_state(capture_thread *th, const char *text, int ms, capture_thre
     return 0;
 }
 
-static void case_unplug(const char *reload_cmd)
+/* One cycle. vivid's "Disconnect" unregisters the capture node as a USB camera being pulled out
+ * (opens fail with ENODEV) until every handle on it is closed; then the device is back. The
+ * test holds a handle of its own, presses Disconnect, waits until the thread has noticed and
+ * failed to reopen at least once (the camera is really gone), and lets go: the replug. Then for
+ * `fresh_ms` every frame handed over must have been captured after the replug (vivid stamps
+ * buffers with CLOCK_MONOTONIC, the guest's clock: nothing from before the unplug may be shown
+ * as if it were new) and come with a higher sequence number. */
+static int unplug_cycle(capture_thread *th, uint32_t disconnect, mtcam_frame *f, int fresh_ms,
+                        char *first_status, size_t fs_size, char *why, size_t why_size)
+{
+    capture_thread_stats st;
+    int held = open(CAP_DEV, O_RDWR);
+    struct v4l2_control c = {.id = disconnect, .value = 0};
+    if (held < 0 || xioctl(held, VIDIOC_S_CTRL, &c) != 0) {
+        snprintf(why, why_size, "pressing Disconnect: %s", strerror(errno));
+        if (held >= 0)
+            close(held);
+        return 1;
+    }
+    if (!wait_state(th, "reopening", 5000, &st)) {
+        snprintf(why, why_size, "the thread did not notice: %s", st.status);
+        close(held);
+        return 1;
+    }
+    if (!strstr(st.status, "unplugged") && !strstr(st.status, "no such device") &&
+        !strstr(st.status, "stalled")) {
+        snprintf(why, why_size, "unclear status: %s", st.status);
+        close(held);
+        return 1;
+    }
+    if (first_status)
+        snprintf(first_status, fs_size, "%s", st.status);
+    /* the camera stays away: the next attempt fails too */
+    if (!wait_state(th, "(attempt 2)", 5000, &st)) {
+        snprintf(why, why_size, "no second attempt while unplugged: %s", st.status);
+        close(held);
+        return 1;
+    }
+    /* Frames the thread still held from before the unplug may be handed over now: take them,
+     * so what comes after the reopening is judged on its own. */
+    uint64_t seq = 0;
+    while (capture_thread_latest(th, f, &seq) == 1) {
+    }
+    const uint64_t seq_before = f->seq > seq ? f->seq : seq;
+    const int64_t replug_ns = mtcam_now_ns();
+    close(held); /* the last handle: vivid plugs the camera back */
+    if (!wait_state(th, "reopened", 8000, &st)) {
+        snprintf(why, why_size, "not reopened after replugging: %s", st.status);
+        return 1;
+    }
+    int frames = 0;
+    uint64_t last = seq_before;
+    const int64_t t0 = mtcam_now_ns();
+    while (mtcam_ms_since(t0) < fresh_ms || frames == 0) {
+        if (mtcam_ms_since(t0) > 3000 + fresh_ms) {
+            snprintf(why, why_size, "no new frame after reopening: %s", st.status);
+            return 1;
+        }
+        if (capture_thread_wait(th, f, &seq, 200) != 1)
+            continue;
+        if (seq <= last || f->timestamp_ns < replug_ns) {
+            snprintf(why, why_size,
+                     "a stale frame after the reopening: seq %llu (last %llu), captured %.1f ms "
+                     "before the replug",
+                     (unsigned long long)seq, (unsigned long long)last,
+                     (replug_ns - f->timestamp_ns) / 1e6);
+            return 1;
+        }
+        last = seq;
+        frames++;
+    }
+    return 0;
+}
+
+/* `cycles` unplug/replug cycles in a row (case `name`): the thread recovers every time, counts
+ * every reopening, and shows no frame older than the reopening. */
+static void case_unplug(const char *name, int cycles, int fresh_ms)
 {
     int fd = open(CAP_DEV, O_RDWR);
     uint32_t disconnect = fd >= 0 ? find_control(fd, "Disconnect") : 0;
     if (fd >= 0)
         close(fd);
     if (!disconnect) {
-        report("SKIP", "unplug", "this vivid has no 'Disconnect' control");
+        report("SKIP", name, "this vivid has no 'Disconnect' control");
         return;
     }
     capture_options o;
@@ -587,70 +665,56 @@ static void case_unplug(const char *reload_cmd)
     o.fps = 25;
     capture_source *src;
     if (capture_open(CAP_DEV, &o, &src) != 0) {
-        report("FAIL", "unplug", "%s", mtcam_last_error());
+        report("FAIL", name, "%s", mtcam_last_error());
         return;
     }
     capture_thread_options to = {.backoff_min_ms = 100, .backoff_max_ms = 400};
     capture_thread *th;
     if (capture_thread_start(src, &to, &th) != 0) {
-        report("FAIL", "unplug", "%s", mtcam_last_error());
+        report("FAIL", name, "%s", mtcam_last_error());
         return;
     }
     mtcam_frame f = {0};
     capture_thread_stats st;
-    char why[600] = "";
+    char why[600] = "", first_status[256] = "";
+    int done_cycles = 0;
+    double worst_ms = 0;
+    const int64_t t_all = mtcam_now_ns();
     if (capture_thread_wait(th, &f, NULL, 3000) != 1) {
         snprintf(why, sizeof why, "no frame before unplugging: %s", mtcam_last_error());
         goto done;
     }
-    /* pull the plug: vivid unregisters the node, as a USB camera being unplugged */
-    fd = open(CAP_DEV, O_RDWR);
-    struct v4l2_control c = {.id = disconnect, .value = 0};
-    if (fd < 0 || xioctl(fd, VIDIOC_S_CTRL, &c) != 0) {
-        snprintf(why, sizeof why, "pressing Disconnect: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        goto done;
-    }
-    close(fd);
-    if (!wait_state(th, "reopening", 5000, &st)) {
-        snprintf(why, sizeof why, "the thread did not notice: %s", st.status);
-        goto done;
-    }
-    printf("after unplugging: [%s] %s\n", capture_thread_state_name(st.state), st.status);
-    if (!strstr(st.status, "unplugged") && !strstr(st.status, "no such device") &&
-        !strstr(st.status, "stalled")) {
-        snprintf(why, sizeof why, "unclear status: %s", st.status);
-        goto done;
-    }
-    char first_status[256];
-    snprintf(first_status, sizeof first_status, "%s", st.status);
-    /* plug it back: reload the module (all handles are closed by now) */
-    int rc = system(reload_cmd);
-    if (rc != 0) {
-        snprintf(why, sizeof why, "reloading vivid failed (%d): %s", rc, reload_cmd);
-        goto done;
-    }
-    if (!wait_state(th, "reopened", 8000, &st)) {
-        snprintf(why, sizeof why, "not reopened after replugging: %s", st.status);
-        goto done;
-    }
-    printf("after replugging: [%s] %s\n", capture_thread_state_name(st.state), st.status);
-    uint64_t seq_before = f.seq, seq = 0;
-    if (capture_thread_wait(th, &f, &seq, 3000) != 1 || seq <= seq_before) {
-        snprintf(why, sizeof why, "no new frame after reopening: %s", st.status);
-        goto done;
+    for (int i = 0; i < cycles; i++) {
+        const int64_t t = mtcam_now_ns();
+        if (unplug_cycle(th, disconnect, &f, fresh_ms, i == 0 ? first_status : NULL,
+                         sizeof first_status, why, sizeof why)) {
+            char cycle_why[700];
+            snprintf(cycle_why, sizeof cycle_why, "cycle %d of %d: %s", i + 1, cycles, why);
+            snprintf(why, sizeof why, "%.590s", cycle_why);
+            goto done;
+        }
+        const double ms = mtcam_ms_since(t);
+        worst_ms = ms > worst_ms ? ms : worst_ms;
+        done_cycles++;
+        capture_thread_get_stats(th, &st);
+        printf("%s: cycle %d: %.0f ms, [%s] %s (reopens %llu)\n", name, i + 1, ms,
+               capture_thread_state_name(st.state), st.status, (unsigned long long)st.reopens);
     }
     capture_thread_get_stats(th, &st);
-    capture_thread_stop(th);
-    mtcam_frame_free(&f);
-    report("PASS", "unplug", "'%s', then '%s' (reopens %llu)", first_status, st.status,
-           (unsigned long long)st.reopens);
-    return;
+    if (st.reopens < (uint64_t)cycles)
+        snprintf(why, sizeof why, "%d cycles but %llu reopenings counted", cycles,
+                 (unsigned long long)st.reopens);
 done:
     capture_thread_stop(th);
     mtcam_frame_free(&f);
-    report("FAIL", "unplug", "%s", why);
+    if (why[0])
+        report("FAIL", name, "%s (%d cycles done)", why, done_cycles);
+    else
+        report("PASS", name,
+               "%d cycles in %.1f s (slowest %.0f ms): '%s', then '%s' (reopens %llu); no frame "
+               "older than its reopening",
+               cycles, mtcam_ms_since(t_all) / 1000, worst_ms, first_status, st.status,
+               (unsigned long long)st.reopens);
 }
 
 int main(int argc, char **argv)
@@ -677,11 +741,28 @@ int main(int argc, char **argv)
          "../shared (absent here)"},
     };
     int64_t t0 = mtcam_now_ns();
+    if (access("/unplug-cycles.txt", R_OK) == 0)
+        goto unplug_only;
     case_list();
     case_rate();
     case_not_capture();
     case_loopback(argv[2], detects, (int)(sizeof detects / sizeof detects[0]));
-    case_unplug(argv[3]);
+unplug_only:;
+    /* /unplug-cycles.txt (run-vivid.sh, MTCAM_VIVID_UNPLUG_CYCLES): only the long unplug run */
+    FILE *uc = fopen("/unplug-cycles.txt", "r");
+    int cycles = 0;
+    if (uc) {
+        if (fscanf(uc, "%d", &cycles) != 1)
+            cycles = 0;
+        fclose(uc);
+    }
+    if (cycles > 0) {
+        case_unplug("unplug_cycles", cycles, 500);
+        fprintf(summary, "guest test time %.1f s\n", mtcam_ms_since(t0) / 1000);
+        fclose(summary);
+        return failures ? 1 : 0;
+    }
+    case_unplug("unplug", 1, 300);
     vcam_guest_cases(results_dir, argv[2], own_model);
     fprintf(summary, "guest test time %.1f s\n", mtcam_ms_since(t0) / 1000);
     fclose(summary);
