@@ -45,7 +45,7 @@ setup(
     install_requires=["numpy"],
     ext_modules=[Extension(
         "mtcam._mtcam",
-        sources=["mtcam/_mtcam.c"],
+        sources=["mtcam/_mtcam.c", "mtcam/image-view.c"],
         include_dirs=[p[2:] for p in shlex.split(pkg_config("--cflags-only-I"))],
         define_macros=[("MTCAM_DEFAULT_MODEL", '"' + default_model.replace('"', '\\"') + '"')],
         extra_compile_args=["-std=c11", "-Wall", "-Wextra", "-Werror",

@@ -64,6 +64,10 @@ int eval_read_caltech(const char *root, const char *gt_file, const char *images_
                       eval_dataset *ds);
 int eval_read_mtfl(const char *root, const char *list, eval_dataset *ds);
 int eval_read_dlib_xml(const char *root, const char *xml_file, eval_dataset *ds);
+/* The dlib reader on a file already in memory (`name` is used in messages; the fuzz target's
+ * entry point). */
+int eval__read_dlib_xml_memory(const char *root, const char *data, size_t size,
+                               const char *name, eval_dataset *ds);
 int eval_read_wider(const char *images_dir, const char *gt_file, eval_dataset *ds);
 int eval_read_fddb(const char *images_dir, const char *fold_file, eval_dataset *ds);
 

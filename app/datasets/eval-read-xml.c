@@ -300,6 +300,15 @@ int eval_read_dlib_xml(const char *root, const char *xml_file, eval_dataset *ds)
     int rc = read_file(xml_file, &data, &size);
     if (rc)
         return rc;
+    rc = eval__read_dlib_xml_memory(root, data, size, xml_file, ds);
+    free(data);
+    return rc;
+}
+
+int eval__read_dlib_xml_memory(const char *root, const char *data, size_t size,
+                               const char *xml_file, eval_dataset *ds)
+{
+    int rc;
     xml_scanner x = {.path = xml_file, .p = data, .end = data + size, .start = data};
     xml_tag *t = malloc(sizeof *t);
     parts68 *parts = malloc(sizeof *parts);
@@ -414,6 +423,5 @@ int eval_read_dlib_xml(const char *root, const char *xml_file, eval_dataset *ds)
 done:
     free(t);
     free(parts);
-    free(data);
     return rc;
 }

@@ -13,6 +13,8 @@
 
 #include <mtcnn.h>
 
+#include "image-view.h"
+
 static PyObject *mtcam_error;       /* mtcam.Error */
 static PyObject *mtcam_model_error; /* mtcam.ModelError */
 
@@ -136,38 +138,30 @@ static void detector_dealloc(detector_object *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* The pixels of an HxWx3 uint8 buffer whose pixels are contiguous within a row (rows may be
- * padded, as in a numpy slice of rows or of columns ranges). */
+/* The pixels of an HxWx3 uint8 buffer whose pixels are contiguous within a row: the checks
+ * are in image-view.c (no Python there, so tests/fuzz/fuzz-pyarray.c fuzzes them). */
 static int get_image(PyObject *obj, Py_buffer *view, mtcnn_image *img, int bgr)
 {
     if (PyObject_GetBuffer(obj, view, PyBUF_STRIDES | PyBUF_FORMAT) != 0)
         return -1;
-    const char *fmt = view->format ? view->format : "B";
-    if (view->ndim != 3 || view->shape[2] != 3 || view->itemsize != 1 ||
-        (strcmp(fmt, "B") != 0 && strcmp(fmt, "=B") != 0 && strcmp(fmt, "<B") != 0)) {
-        PyErr_SetString(PyExc_ValueError, "image must be an HxWx3 array of uint8");
-        goto fail;
+    ptrdiff_t shape[3], strides[3];
+    mtcam_view_desc desc = {.buf = view->buf, .ndim = view->ndim, .itemsize = view->itemsize,
+                            .format = view->format};
+    if (view->ndim == 3 && view->shape && view->strides) {
+        for (int i = 0; i < 3; i++) {
+            shape[i] = view->shape[i];
+            strides[i] = view->strides[i];
+        }
+        desc.shape = shape;
+        desc.strides = strides;
     }
-    if (view->strides[2] != 1 || view->strides[1] != 3 || view->strides[0] < 3 * view->shape[1]) {
-        PyErr_SetString(PyExc_ValueError, "image pixels must be contiguous in each row "
-                                          "(use numpy.ascontiguousarray)");
-        goto fail;
+    char message[160];
+    if (mtcam_view_to_image(&desc, bgr, img, message, sizeof message) != 0) {
+        PyErr_SetString(PyExc_ValueError, message);
+        PyBuffer_Release(view);
+        return -1;
     }
-    if (view->shape[0] < 1 || view->shape[1] < 1 || view->shape[0] > 32768 ||
-        view->shape[1] > 32768) {
-        PyErr_Format(PyExc_ValueError, "image size %zdx%zd out of range (1..32768)",
-                     view->shape[1], view->shape[0]);
-        goto fail;
-    }
-    *img = (mtcnn_image){.data = view->buf,
-                         .width = (int)view->shape[1],
-                         .height = (int)view->shape[0],
-                         .stride = view->strides[0],
-                         .format = bgr ? MTCNN_PIXEL_BGR24 : MTCNN_PIXEL_RGB24};
     return 0;
-fail:
-    PyBuffer_Release(view);
-    return -1;
 }
 
 /* detect(image, bgr) -> bytes: per face 16 float32 (x1 y1 x2 y2 score, 5 x/y landmark pairs,
