@@ -128,6 +128,29 @@ static int dlib_xml(void)
     return 0;
 }
 
+/* The encoding dlib declares (ISO-8859-1) is honoured: a Latin-1 name comes out as UTF-8, and
+ * character references are decoded. */
+static int dlib_xml_encoding(void)
+{
+    if (!make_tmpdir())
+        SKIP("cannot create a temporary folder");
+    const char *path = write_file("latin1.xml", "%s",
+                                  "<?xml version='1.0' encoding='ISO-8859-1'?>\n"
+                                  "<dataset><images><image file='caf\xe9&#x2d;&#65;.jpg'>"
+                                  "<box top='1' left='2' width='3' height='4'/>"
+                                  "</image></images></dataset>\n");
+    eval_dataset ds = {0};
+    int rc = eval_read_dlib_xml("/r", path, &ds);
+    remove_tmpdir();
+    CHECK_MSG(rc == 0, "%s", mtcam_last_error());
+    CHECK_INT_EQ(ds.n_images, 1);
+    CHECK_MSG(strcmp(ds.images[0].path, "/r/caf\xc3\xa9-A.jpg") == 0, "path '%s'",
+              ds.images[0].path);
+    CHECK_INT_EQ(ds.images[0].n_faces, 1);
+    eval_dataset_free(&ds);
+    return 0;
+}
+
 /* Each broken file fails with EFORMAT and a message naming the file and the line. */
 static int dlib_xml_errors(void)
 {
@@ -144,14 +167,18 @@ static int dlib_xml_errors(void)
          "not a number"},
         {"<dataset><images><image file='a.jpg'>\n<box top='1' left='2' width='3' height='4'>",
          "file ends inside"},
-        {"<dataset><images><image file='a.jpg'><box top='1", "unterminated"},
+        {"<dataset><images><image file='a.jpg'><box top='1", "ends inside <image>"},
         {"<images><image file='a.jpg'/></images>", "no <dataset> element"},
         {"<dataset><box top='1' left='2' width='3' height='4'/></dataset>", "outside an <image>"},
         {"<dataset><image file='a.jpg'><box top='1' left='2' width='0' height='4'/></image>"
          "</dataset>",
          "width or height <= 0"},
-        {"<dataset><!-- never closed </dataset>", "unterminated comment"},
-        {"<dataset><image file='a&bogus;.jpg'/></dataset>", "unknown entity"},
+        {"<dataset><!-- never closed </dataset>", "unclosed token"},
+        {"<dataset><image file='a&bogus;.jpg'/></dataset>", "undefined entity"},
+        {"<dataset></dataset><dataset>", "junk after document element"},
+        {"<dataset><images></dataset>", "mismatched tag"},
+        {"<dataset><image file='a.jpg'><part name='1' x='2' y='3'/></image></dataset>",
+         "<part> outside a <box>"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *path = write_file("bad.xml", "%s", bad[i].text);
@@ -480,6 +507,7 @@ int main(int argc, char **argv)
 {
     static const check_case cases[] = {
         {"dlib_xml", dlib_xml},         {"dlib_xml_errors", dlib_xml_errors},
+        {"dlib_xml_encoding", dlib_xml_encoding},
         {"wider_reader", wider_reader}, {"fddb_reader", fddb_reader},
         {"caltech_reader", caltech_reader}, {"mtfl_reader", mtfl_reader},
         {"truncated_files", truncated_files}, {"missing_files", missing_files}, {"subset_and_limit", subset_and_limit},
