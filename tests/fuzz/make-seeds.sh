@@ -17,6 +17,8 @@ done
 cp "$src"/tests/files/data/*.p?m "$out/pnm/"
 cp "$src"/tests/files/data/*.p?m "$src"/tests/files/data/*.png "$src"/tests/files/data/*.jpg \
    "$src"/tests/capture/data/*.jpg "$out/image/"
+# The MAT files SciPy wrote for the reader's tests (WIDER's layout, every numeric class).
+cp "$src"/tests/app/datasets/data/*.mat "$out/mat/"
 # The video readers' seeds serve the tracker too, and the tracker's the readers.
 cp "$src"/tests/fuzz/seeds/y4m/* "$src"/tests/fuzz/seeds/avi/* "$out/track/"
 for f in "$src"/tests/fuzz/seeds/track/*; do

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "err.h"
 #include "eval-dataset.h"
+#include "eval-mat.h"
 #include "mtcnn.h"
 
 static char tmpdir[256];
@@ -125,6 +126,54 @@ static int dlib_xml(void)
     CHECK_INT_EQ(n, 3);
     CHECK_INT_EQ(flagged, 1);
     eval_dataset_free(&ds);
+    return 0;
+}
+
+/* MAT v5 files written by SciPy (tests/app/datasets/data/README.md), plain and compressed:
+ * WIDER's nesting of cells, an empty 0x4 array, and every numeric class read as doubles. */
+static int mat_scipy_files(void)
+{
+    static const char *const names[] = {"wider-like-plain.mat", "wider-like-compressed.mat"};
+    for (int n = 0; n < 2; n++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", MTCAM_DATASETS_DATA_DIR, names[n]);
+        eval_mat_file f;
+        int rc = eval_mat_read(path, &f);
+        CHECK_MSG(rc == 0, "%s", mtcam_last_error());
+        const eval_mat_array *ev = eval_mat_find(&f, "event_list");
+        const eval_mat_array *fl = eval_mat_find(&f, "file_list");
+        const eval_mat_array *bb = eval_mat_find(&f, "face_bbx_list");
+        CHECK(ev && fl && bb && eval_mat_find(&f, "hard_gt_list"));
+        CHECK(ev->kind == EVAL_MAT_CELL && ev->numel == 2 && ev->dims[0] == 2);
+        CHECK(strcmp(ev->cells[1].str, "1--Handshaking") == 0);
+        CHECK(fl->cells[0].kind == EVAL_MAT_CELL && fl->cells[0].numel == 2);
+        CHECK(strcmp(fl->cells[0].cells[1].str, "0_Parade_Parade_0_628") == 0);
+        const eval_mat_array *b = &bb->cells[0].cells[0];
+        CHECK(b->kind == EVAL_MAT_NUMERIC && b->dims[0] == 2 && b->dims[1] == 4);
+        /* column-major: [[345 211 4 4], [331 126 3 3]] */
+        CHECK_NEAR(b->num[0], 345, 0);
+        CHECK_NEAR(b->num[1], 331, 0);
+        CHECK_NEAR(b->num[2], 211, 0);
+        CHECK_NEAR(b->num[7], 3, 0);
+        const eval_mat_array *empty = &bb->cells[1].cells[0];
+        CHECK(empty->numel == 0 && empty->dims[0] == 0 && empty->dims[1] == 4);
+        eval_mat_free(&f);
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/classes.mat", MTCAM_DATASETS_DATA_DIR);
+    eval_mat_file f;
+    int rc = eval_mat_read(path, &f);
+    CHECK_MSG(rc == 0, "%s", mtcam_last_error());
+    const eval_mat_array *a;
+    CHECK((a = eval_mat_find(&f, "i8")) && a->numel == 2 && a->num[0] == -1 && a->num[1] == 2);
+    CHECK((a = eval_mat_find(&f, "u16")) && a->num[0] == 65535);
+    CHECK((a = eval_mat_find(&f, "i32")) && a->numel == 3 && a->num[1] == -2);
+    CHECK((a = eval_mat_find(&f, "s")) && a->num[0] == 1.5);
+    CHECK((a = eval_mat_find(&f, "u64")) && a->num[0] == 1099511627776.0);
+    CHECK((a = eval_mat_find(&f, "txt")) && a->kind == EVAL_MAT_CHAR &&
+          strcmp(a->str, "hello") == 0);
+    CHECK((a = eval_mat_find(&f, "empty")) && a->numel == 0);
+    eval_mat_free(&f);
     return 0;
 }
 
@@ -508,6 +557,7 @@ int main(int argc, char **argv)
     static const check_case cases[] = {
         {"dlib_xml", dlib_xml},         {"dlib_xml_errors", dlib_xml_errors},
         {"dlib_xml_encoding", dlib_xml_encoding},
+        {"mat_scipy_files", mat_scipy_files},
         {"wider_reader", wider_reader}, {"fddb_reader", fddb_reader},
         {"caltech_reader", caltech_reader}, {"mtfl_reader", mtfl_reader},
         {"truncated_files", truncated_files}, {"missing_files", missing_files}, {"subset_and_limit", subset_and_limit},
