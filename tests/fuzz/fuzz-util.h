@@ -1,5 +1,5 @@
 /* fuzz-util.h - what several fuzz targets share: readers that take a path get the input
- * through a scratch file of this process in $TMPDIR (default /tmp). */
+ * through a memory file of this process (memfd), named by its /proc/self/fd path. */
 #pragma once
 
 #include <stddef.h>

@@ -9,9 +9,9 @@ out=$1 src=$2 shared=$3 gen=$4
 rm -rf "$out"
 for t in model caffe pnm image y4m avi track mat dlib-xml datasets pyarray; do
     mkdir -p "$out/$t"
-    if [ -d "$src/tests/fuzz/seeds/$t" ]; then
-        cp "$src/tests/fuzz/seeds/$t"/* "$out/$t/"
-    fi
+    for f in "$src/tests/fuzz/seeds/$t"/*; do
+        if [ -f "$f" ]; then cp "$f" "$out/$t/"; fi
+    done
 done
 "$gen" "$out/model" "$out/caffe"
 cp "$src"/tests/files/data/*.p?m "$out/pnm/"
