@@ -270,8 +270,8 @@ static int parse_hdrl(avi_source *s, int64_t start, int64_t end, double *fps)
     if (!found)
         return mtcam_set_error(MTCNN_EFORMAT, "%s: no video stream in the AVI headers",
                                s->base.spec);
-    if (!(*fps > 0 && *fps <= 1000))
-        *fps = (avih_fps > 0 && avih_fps <= 1000) ? avih_fps : 0;
+    if (!capture__file_fps_ok(*fps))
+        *fps = capture__file_fps_ok(avih_fps) ? avih_fps : 0;
     return 0;
 }
 

@@ -105,8 +105,10 @@ static int check_options(const char *spec, const capture_options *opt)
     if (opt->width < 0 || opt->height < 0 || opt->width > 16384 || opt->height > 16384)
         return mtcam_set_error(MTCNN_EINVAL, "%s: invalid size %dx%d", spec, opt->width,
                                opt->height);
-    if (!(opt->fps >= 0 && opt->fps <= 1000))
-        return mtcam_set_error(MTCNN_EINVAL, "%s: invalid frame rate %g", spec, opt->fps);
+    if (!(opt->fps == 0 || capture__file_fps_ok(opt->fps)))
+        return mtcam_set_error(MTCNN_EINVAL,
+                               "%s: invalid frame rate %g (0 = the source's own, or %g..%g)",
+                               spec, opt->fps, CAPTURE_MIN_FILE_FPS, CAPTURE_MAX_FILE_FPS);
     return 0;
 }
 
@@ -215,10 +217,16 @@ void capture_close(capture_source *src)
 
 /* ---- pacing ---------------------------------------------------------------------------- */
 
+int capture__file_fps_ok(double fps)
+{
+    return fps >= CAPTURE_MIN_FILE_FPS && fps <= CAPTURE_MAX_FILE_FPS;
+}
+
 void capture__pacer_init(capture_pacer *p, double fps, int fast)
 {
     memset(p, 0, sizeof *p);
-    if (!(fps > 0))
+    /* The period must fit an int64_t of nanoseconds: a rate near zero would overflow it. */
+    if (!capture__file_fps_ok(fps))
         fps = 25;
     p->period_ns = (int64_t)(1e9 / fps + 0.5);
     p->fast = fast;

@@ -44,6 +44,14 @@ typedef struct capture_pacer {
     int started;
 } capture_pacer;
 
+/* The frame rates a file may declare; outside them (a damaged or hostile header: fuzz-y4m
+ * found F25:1111...1) the reader takes the rate as absent and plays at the default. */
+#define CAPTURE_MIN_FILE_FPS 0.01
+#define CAPTURE_MAX_FILE_FPS 1000.0
+/* 1 when a file's declared rate is one to play at. */
+int capture__file_fps_ok(double fps);
+
+/* fps outside CAPTURE_MIN_FILE_FPS..CAPTURE_MAX_FILE_FPS (or not a number) means 25. */
 void capture__pacer_init(capture_pacer *p, double fps, int fast);
 /* Waits until frame `index` is due. Returns 0 with its presentation time in *ts_ns, or
  * MTCNN_ETIMEOUT when it is due more than timeout_ms from now (nothing is consumed then).

@@ -76,6 +76,8 @@ static int parse_header(y4m_source *s, char *line, double *fps, char *cs_name, s
         return mtcam_set_error(MTCNN_EFORMAT, "%s: invalid or missing frame size W%d H%d", path,
                                s->width, s->height);
     *fps = (fn > 0 && fd > 0) ? (double)fn / (double)fd : 0;
+    if (!capture__file_fps_ok(*fps)) /* absurd (F1:1000000000): as if absent, the default */
+        *fps = 0;
     if (strncmp(cs_name, "420", 3) == 0 &&
         (!cs_name[3] || !strcmp(cs_name + 3, "jpeg") || !strcmp(cs_name + 3, "mpeg2") ||
          !strcmp(cs_name + 3, "paldv"))) {

@@ -285,6 +285,17 @@ static int y4m_bad_headers(void)
         capture_close(src);
     }
     o.loop = 1;
+    /* a rate near zero (fuzz-y4m: the pacing period overflowed) or above 1000 fps plays at
+     * the default rate, and the description says the file has none */
+    static const char *const absurd[] = {"YUV4MPEG2 W2 H2 F1:1000000000 Cmono\nFRAME\nabcd",
+                                         "YUV4MPEG2 W2 H2 F25:1111111111111111111 Cmono\n",
+                                         "YUV4MPEG2 W2 H2 F1000000:1 Cmono\nFRAME\nabcd"};
+    for (size_t i = 0; i < sizeof absurd / sizeof absurd[0]; i++) {
+        CHECK(tu_write_file(path, absurd[i], strlen(absurd[i])) == 0);
+        CHECK(capture_open(path, &o, &src) == 0);
+        CHECK_STR_CONTAINS(capture_describe(src), "25 fps (no rate in file)");
+        capture_close(src);
+    }
     /* a damaged frame header: the frames before it play, then the file ends */
     char buf[200];
     int n = snprintf(buf, sizeof buf, "YUV4MPEG2 W2 H2 F25:1 Cmono\nFRAME\nabcdFRAMX\n1234");
@@ -812,6 +823,9 @@ static int bad_arguments(void)
     CHECK_STR_CONTAINS(mtcam_last_error(), "invalid frame rate");
     o.fps = 0.0 / 0.0;
     CHECK_INT_EQ(capture_open("demo", &o, &src), MTCNN_EINVAL);
+    o.fps = 0.001; /* below the pacer's range (its period would be 1e12 ns and more) */
+    CHECK_INT_EQ(capture_open("demo", &o, &src), MTCNN_EINVAL);
+    CHECK_STR_CONTAINS(mtcam_last_error(), "0.01..1000");
     const mtcam_frame *f;
     CHECK_INT_EQ(capture_read(NULL, &f, 0), MTCNN_EINVAL);
     capture_close(NULL);
