@@ -2,6 +2,7 @@
  * converted to RGB24 with BT.601 limited range (convert.c) and paced at the file's rate. */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,20 @@ static int read_line(FILE *f, char *buf, size_t size)
     return n == 0 ? -1 : -2;
 }
 
+/* A header number: 0..INT_MAX, or -1 when it is not one or out of range (atoi and sscanf
+ * have no defined result on overflow). *end, when asked, is where the digits stop. */
+static int header_int(const char *p, const char **end)
+{
+    char *stop;
+    errno = 0;
+    long v = strtol(p, &stop, 10);
+    if (end)
+        *end = stop;
+    if (stop == p || errno == ERANGE || v < 0 || v > INT_MAX)
+        return -1;
+    return (int)v;
+}
+
 static int parse_header(y4m_source *s, char *line, double *fps, char *cs_name, size_t cs_size)
 {
     const char *path = s->base.spec;
@@ -56,15 +71,17 @@ static int parse_header(y4m_source *s, char *line, double *fps, char *cs_name, s
     for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         switch (tok[0]) {
         case 'W':
-            s->width = atoi(tok + 1);
+            s->width = header_int(tok + 1, NULL);
             break;
         case 'H':
-            s->height = atoi(tok + 1);
+            s->height = header_int(tok + 1, NULL);
             break;
-        case 'F':
-            if (sscanf(tok + 1, "%ld:%ld", &fn, &fd) != 2)
-                fn = fd = 0;
+        case 'F': {
+            const char *rest;
+            fn = header_int(tok + 1, &rest);
+            fd = *rest == ':' ? header_int(rest + 1, NULL) : 0;
             break;
+        }
         case 'C':
             snprintf(cs_name, cs_size, "%s", tok + 1);
             break;

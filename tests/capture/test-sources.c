@@ -252,6 +252,7 @@ static int y4m_bad_headers(void)
         {"YUV4MPEG2 W4 H4 C420p10\n", MTCNN_EUNSUPPORTED, "C420p10 not supported"},
         {"YUV4MPEG2 W4 H4 Cyuv9000\n", MTCNN_EUNSUPPORTED, "not supported"},
         {"YUV4MPEG2 W99999 H4\n", MTCNN_EFORMAT, "invalid or missing frame size"},
+        {"YUV4MPEG2 W4294967312 H4\n", MTCNN_EFORMAT, "invalid or missing frame size W-1"},
         {"YUV4MPEG2 W4", MTCNN_EFORMAT, "bad or truncated header"},
     };
     int rc = 0;
