@@ -237,7 +237,9 @@ static int parse_hdrl(avi_source *s, int64_t start, int64_t end, double *fps)
                             return rc;
                         have_strf = 1;
                     }
-                    p += 8 + cs + (cs & 1);
+                    /* In 64 bits: 8 + cs in 32 wrapped to 0 for cs = 0xFFFFFFF8, and the
+                     * loop never moved on (fuzz-avi found the hang). */
+                    p += 8 + (int64_t)cs + (cs & 1);
                 }
                 if (have_strh && memcmp(strh, "vids", 4) == 0) {
                     const uint8_t *comp = have_strf ? strf + 16 : strh + 4;

@@ -2,6 +2,7 @@
  * images, folders), the demo, bad input of every kind, and the spec dispatch. Each source
  * goes through the same validation (tu_validate_source). */
 #define _DEFAULT_SOURCE /* setenv, mkdtemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -548,6 +549,38 @@ static int avi_from_ffmpeg(void)
 }
 
 /* An AVI that is not MJPEG (ffmpeg's raw video) is refused with a clear message. */
+/* The AVI files fuzz-avi hung on (a strl chunk size of 0xFFFFFFF8 wrapped the walk's step to
+ * 0 in 32 bits) open or fail at once, like any other file; a hang here is the bug back. */
+static int avi_fuzz_findings(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/avi", MTCAM_FUZZ_REGRESSIONS_DIR);
+    DIR *d = opendir(dir);
+    CHECK_MSG(d != NULL, "%s: cannot list", dir);
+    int files = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        capture_source *src;
+        capture_options o = opts(0, 1);
+        if (capture_open(path, &o, &src) == 0) {
+            const mtcam_frame *f;
+            for (int i = 0; i < 100 && capture_read(src, &f, 100) != MTCNN_EEOF; i++)
+                ;
+            capture_close(src);
+        } else {
+            CHECK_STR_CONTAINS(mtcam_last_error(), e->d_name);
+        }
+        files++;
+    }
+    closedir(d);
+    CHECK_MSG(files >= 4, "%d files in %s", files, dir);
+    return 0;
+}
+
 static int avi_not_mjpeg(void)
 {
     SKIP_WITHOUT_FFMPEG();
@@ -907,6 +940,7 @@ int main(int argc, char **argv)
         {"avi_corrupt_frame", avi_corrupt_frame},
         {"avi_from_ffmpeg", avi_from_ffmpeg},
         {"avi_not_mjpeg", avi_not_mjpeg},
+        {"avi_fuzz_findings", avi_fuzz_findings},
         {"avi_loop", avi_loop},
         {"image_single", image_single},
         {"folder_sorted_skips_non_images", folder_sorted_skips_non_images},
