@@ -551,7 +551,7 @@ static int avi_from_ffmpeg(void)
 /* An AVI that is not MJPEG (ffmpeg's raw video) is refused with a clear message. */
 /* The AVI files fuzz-avi hung on (a strl chunk size of 0xFFFFFFF8 wrapped the walk's step to
  * 0 in 32 bits) open or fail at once, like any other file; a hang here is the bug back. */
-static int avi_fuzz_findings(void)
+static int avi_found_hangs(void)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/avi", MTCAM_FUZZ_REGRESSIONS_DIR);
@@ -940,7 +940,7 @@ int main(int argc, char **argv)
         {"avi_corrupt_frame", avi_corrupt_frame},
         {"avi_from_ffmpeg", avi_from_ffmpeg},
         {"avi_not_mjpeg", avi_not_mjpeg},
-        {"avi_fuzz_findings", avi_fuzz_findings},
+        {"avi_found_hangs", avi_found_hangs},
         {"avi_loop", avi_loop},
         {"image_single", image_single},
         {"folder_sorted_skips_non_images", folder_sorted_skips_non_images},
