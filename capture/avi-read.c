@@ -6,6 +6,7 @@
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -257,7 +258,8 @@ static int parse_hdrl(avi_source *s, int64_t start, int64_t end, double *fps)
                         int w = (int)rd32(strf + 4), hh = (int)rd32(strf + 8);
                         if (w > 0)
                             s->width = w;
-                        if (hh != 0)
+                        /* Negative = top-down rows; INT32_MIN has no positive twin. */
+                        if (hh != 0 && hh != INT32_MIN)
                             s->height = hh < 0 ? -hh : hh;
                     }
                     s->stream_id[0] = (char)('0' + stream / 10);
