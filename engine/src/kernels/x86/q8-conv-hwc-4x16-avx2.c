@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "q8-epilogue-avx2.h"
 
 #define MR 4
 
@@ -17,28 +18,6 @@ static inline __m256i bcast4(const uint8_t *p)
     int32_t v;
     memcpy(&v, p, sizeof v);
     return _mm256_xor_si256(_mm256_set1_epi32(v), _mm256_set1_epi8((char)0x80));
-}
-
-/* 8 channels of one pixel: float epilogue, then 8 bytes (returned in the low half) or floats
- * into f. */
-static inline __attribute__((always_inline)) __m128i
-finish(__m256i acc, const float *scale, const float *bias, const float *slope, float inv, float *f)
-{
-    __m256 v =
-        _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(scale), _mm256_loadu_ps(bias));
-    if (slope) {
-        const __m256 pos = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ);
-        v = _mm256_blendv_ps(_mm256_mul_ps(v, _mm256_loadu_ps(slope)), v, pos);
-    }
-    if (!(inv > 0.0f)) {
-        _mm256_storeu_ps(f, v);
-        return _mm_setzero_si128();
-    }
-    __m256 t = _mm256_mul_ps(v, _mm256_set1_ps(inv));
-    t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(-127.0f)), _mm256_set1_ps(127.0f));
-    const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(t), _mm256_set1_epi32(128));
-    const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-    return _mm_packus_epi16(w16, w16);
 }
 
 static inline __attribute__((always_inline)) void tile(int mr, const mtk_q8_layer *l,
@@ -74,23 +53,10 @@ static inline __attribute__((always_inline)) void tile(int mr, const mtk_q8_laye
             }
         }
     }
-    const float inv = l->out_inv_scale;
-    const float *slope0 = l->slope ? l->slope + n0 : NULL;
-    const float *slope1 = l->slope ? l->slope + n0 + 8 : NULL;
 #pragma GCC unroll 4
     for (int p = 0; p < mr; p++) {
-        float f[MTK_PANEL];
-        const __m128i b0 = finish(acc[p][0], l->scale + n0, l->bias + n0, slope0, inv, f);
-        const __m128i b1 =
-            finish(acc[p][1], l->scale + n0 + 8, l->bias + n0 + 8, slope1, inv, f + 8);
-        const int nv = valid < MTK_PANEL ? valid : MTK_PANEL;
-        if (quantised) {
-            uint8_t bytes[MTK_PANEL];
-            _mm_storeu_si128((__m128i *)(void *)bytes, _mm_unpacklo_epi64(b0, b1));
-            memcpy((uint8_t *)out + (size_t)p * l->c_out, bytes, (size_t)nv);
-        } else {
-            memcpy((float *)out + (size_t)p * l->c_out, f, sizeof(float) * (size_t)nv);
-        }
+        char *o = (char *)out + (size_t)p * l->c_out * (quantised ? 1 : sizeof(float));
+        q8_store_panel_avx2(l, acc[p], n0, o, quantised, valid);
     }
 }
 
